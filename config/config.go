@@ -1,0 +1,160 @@
+// Package config reads Kaiketsu's configuration from the environment into
+// one validated struct. Errors name the variable and what is wrong with it,
+// never its value: some of them are secrets.
+package config
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+)
+
+// Prefix is the prefix of Kaiketsu's own variables. The platform
+// credentials (SLACK_SIGNING_SECRET, ...) are read as KAIKETSU_NAME first
+// and then as NAME, the name the platforms' docs use.
+const Prefix = "KAIKETSU"
+
+// Config is everything Kaiketsu reads from the environment.
+type Config struct {
+	Addr        string   `split_words:"true" default:":8080" desc:"HTTP listen address for kaiketsu serve"`
+	MetricsAddr string   `split_words:"true" desc:"separate listen address for /metrics (default: on ADDR)"`
+	DefaultLang string   `split_words:"true" default:"en" desc:"language when neither the text nor the locale tell (ja or en)"`
+	KBDir       string   `split_words:"true" desc:"directory of the team's playbooks (*.yaml), added to the embedded ones"`
+	StateKey    string   `split_words:"true" desc:"secret signing walkthrough buttons, at least 32 characters; instances must share it (random at start when unset)"`
+	DatabaseURL string   `split_words:"true" default:"sqlite:kaiketsu.db" desc:"sqlite:PATH (embedded) or postgres://... (several instances)"`
+	Retention   Duration `split_words:"true" default:"90d" desc:"how long outcomes and transcripts are kept (e.g. 90d, 720h)"`
+	LogFormat   string   `split_words:"true" default:"text" desc:"text or json"`
+	LogLevel    string   `split_words:"true" default:"info" desc:"debug, info, warn or error"`
+
+	SlackCommand        string `split_words:"true" default:"/support" desc:"the slash command's name"`
+	SlackSigningSecret  string `envconfig:"SLACK_SIGNING_SECRET" desc:"Slack app signing secret: enables /slack/* over HTTP"`
+	SlackBotToken       string `envconfig:"SLACK_BOT_TOKEN" desc:"Slack bot token (xoxb-...): replies, locale look-up, hand-off cards"`
+	SlackAppToken       string `envconfig:"SLACK_APP_TOKEN" desc:"Slack app-level token (xapp-...): Socket Mode instead of HTTP"`
+	SlackSupportChannel string `envconfig:"SLACK_SUPPORT_CHANNEL" desc:"Slack channel id where hand-off cards are posted"`
+	SlackAPIURL         string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"Slack Web API base URL (for proxies and tests)"`
+
+	DiscordPublicKey      string `envconfig:"DISCORD_PUBLIC_KEY" desc:"Discord application public key (hex): enables /discord/interactions"`
+	DiscordBotToken       string `envconfig:"DISCORD_BOT_TOKEN" desc:"Discord bot token: Gateway mode, command registration, hand-off cards"`
+	DiscordAppID          string `envconfig:"DISCORD_APP_ID" desc:"Discord application id (for command registration)"`
+	DiscordSupportChannel string `envconfig:"DISCORD_SUPPORT_CHANNEL" desc:"Discord channel id where hand-off cards are posted"`
+	DiscordAPIURL         string `envconfig:"DISCORD_API_URL" default:"https://discord.com/api/v10" desc:"Discord REST API base URL (for proxies and tests)"`
+}
+
+// Duration is a time.Duration that also accepts days ("90d").
+type Duration time.Duration
+
+// Decode implements envconfig.Decoder.
+func (d *Duration) Decode(s string) error {
+	s = strings.TrimSpace(s)
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 {
+			return errors.New("not a number of days")
+		}
+		*d = Duration(time.Duration(days) * 24 * time.Hour)
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("not a duration such as 90d or 720h")
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Load reads and validates the configuration from the process environment.
+func Load() (Config, error) {
+	var c Config
+	if err := envconfig.Process(Prefix, &c); err != nil {
+		var pe *envconfig.ParseError
+		if errors.As(err, &pe) {
+			// ParseError's own text quotes the value; a value may be secret.
+			return c, fmt.Errorf("%s_%s: %v", Prefix, pe.KeyName, pe.Err)
+		}
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+var (
+	langRe   = regexp.MustCompile(`^[a-z]{2,3}$`)
+	idRe     = regexp.MustCompile(`^[0-9]{5,25}$`)
+	slackIDs = regexp.MustCompile(`^[CGD][A-Z0-9]{6,}$`)
+)
+
+// Validate checks every field and reports all problems at once.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	v := func(name string) string { return Prefix + "_" + name }
+	if !langRe.MatchString(c.DefaultLang) {
+		bad(v("DEFAULT_LANG"), "must be a language code such as ja or en")
+	}
+	if c.StateKey != "" && len(c.StateKey) < 32 {
+		bad(v("STATE_KEY"), "must be at least 32 characters (e.g. from `openssl rand -hex 32`)")
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") && c.DatabaseURL != "memory:" {
+		bad(v("DATABASE_URL"), "must start with sqlite:, postgres:// or be memory:")
+	}
+	if c.Retention <= 0 {
+		bad(v("RETENTION"), "must be positive")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad(v("LOG_FORMAT"), "must be text or json")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad(v("LOG_LEVEL"), "must be debug, info, warn or error")
+	}
+	if !strings.HasPrefix(c.SlackCommand, "/") || len(c.SlackCommand) < 2 || strings.ContainsAny(c.SlackCommand, " \t") {
+		bad(v("SLACK_COMMAND"), "must be a slash command such as /support")
+	}
+	if c.SlackBotToken != "" && !strings.HasPrefix(c.SlackBotToken, "xoxb-") {
+		bad("SLACK_BOT_TOKEN", `must start with "xoxb-"`)
+	}
+	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
+		bad("SLACK_APP_TOKEN", `must start with "xapp-"`)
+	}
+	if c.SlackAppToken != "" && c.SlackBotToken == "" {
+		bad("SLACK_BOT_TOKEN", "is required with SLACK_APP_TOKEN (Socket Mode replies through the Web API)")
+	}
+	if c.SlackSupportChannel != "" && !slackIDs.MatchString(c.SlackSupportChannel) {
+		bad("SLACK_SUPPORT_CHANNEL", "must be a channel id such as C0123ABCD (not a #name)")
+	}
+	if c.DiscordPublicKey != "" {
+		if b, err := hex.DecodeString(c.DiscordPublicKey); err != nil || len(b) != 32 {
+			bad("DISCORD_PUBLIC_KEY", "must be the 64 hex characters shown as Public Key in the Discord developer portal")
+		}
+	}
+	if c.DiscordAppID != "" && !idRe.MatchString(c.DiscordAppID) {
+		bad("DISCORD_APP_ID", "must be a numeric application id")
+	}
+	if c.DiscordSupportChannel != "" && !idRe.MatchString(c.DiscordSupportChannel) {
+		bad("DISCORD_SUPPORT_CHANNEL", "must be a numeric channel id")
+	}
+	for name, raw := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL} {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad(name, "must be an http(s) URL")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Usage describes every variable, for `kaiketsu help config` and the README.
+func Usage() string {
+	var b strings.Builder
+	var c Config
+	_ = envconfig.Usagef(Prefix, &c, &b, "{{range .}}{{usage_key .}}\t{{usage_default .}}\t{{usage_description .}}\n{{end}}")
+	return b.String()
+}

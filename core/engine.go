@@ -1,0 +1,517 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Kind says what an Answer is, so adapters can choose how to show it.
+type Kind int
+
+// Answer kinds.
+const (
+	KindStep      Kind = iota // one step of a walkthrough
+	KindChoose                // several causes fit: which is closest?
+	KindMenu                  // the menu of topics (empty text, "help", start over)
+	KindNoMatch               // nothing fits: what Kaiketsu can help with
+	KindResolved              // the person says it is fixed
+	KindHandoff               // the person is passed to a human
+	KindStartOver             // a stale or broken button
+)
+
+func (k Kind) String() string {
+	return [...]string{"step", "choose", "menu", "no-match", "resolved", "handoff", "start-over"}[k]
+}
+
+// Style hints how prominent a button is.
+type Style int
+
+// Button styles.
+const (
+	StyleDefault Style = iota
+	StylePrimary
+	StyleDanger
+)
+
+// Button is a choice offered to the person. ID is the walkthrough token the
+// adapter puts in the platform's button id and hands back to Press.
+type Button struct {
+	ID    string
+	Label string
+	Style Style
+}
+
+// Answer is the engine's reply, free of any platform's format: plain text
+// that each adapter escapes, lays out and trims to its platform's limits.
+type Answer struct {
+	Kind      Kind
+	Lang      string
+	Title     string   // heading: the cause, or what the answer is about
+	Summary   string   // one line under the heading
+	Notice    string   // a warning shown prominently (urgent, pasted secret)
+	StepTitle string   // the current step's title
+	Progress  string   // "Step 2 of 5"
+	Text      string   // the step's explanation or the answer's body
+	Steps     []string // numbered sub-steps
+	Buttons   []Button
+	Footer    string // small print under the buttons
+	// Done is true when the conversation is over (resolved, handed off):
+	// adapters drop the buttons they would otherwise keep.
+	Done bool
+	// Handoff is set on KindHandoff: what adapters post to the support
+	// channel.
+	Handoff *Handoff
+	// Playbook, Topic and Step say where the answer stands, for metrics and
+	// logs (ids only, never the person's text).
+	Playbook string
+	Topic    string
+	Step     int
+}
+
+// Request is what a person did: typed a problem (Text) or pressed a button
+// (Token).
+type Request struct {
+	Platform  string
+	UserID    string
+	UserName  string
+	ChannelID string
+	// Locale is the platform's idea of the person's language ("ja",
+	// "en-US"); used when the text itself does not tell.
+	Locale string
+	Text   string
+	Token  string
+}
+
+// Options configure an Engine.
+type Options struct {
+	// Key signs walkthrough tokens. Instances serving the same platform
+	// must share it.
+	Key []byte
+	// DefaultLang answers when neither the text nor the locale tell.
+	DefaultLang string
+	// Store records outcomes and hand-offs; nil records nothing.
+	Store Store
+	// Playbook restricts the engine to one playbook ID ("" for all).
+	Playbook string
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// Engine answers requests from a KB. It is safe for concurrent use; SetKB
+// swaps the knowledge under running requests.
+type Engine struct {
+	kb    atomic.Pointer[KB]
+	seal  sealer
+	opt   Options
+	log   *slog.Logger
+	nowFn func() time.Time
+}
+
+// NewEngine returns an engine serving kb.
+func NewEngine(kb *KB, opt Options) (*Engine, error) {
+	if len(opt.Key) < 16 {
+		return nil, errors.New("state key must be at least 16 bytes")
+	}
+	if opt.DefaultLang == "" {
+		opt.DefaultLang = "en"
+	}
+	if opt.Playbook != "" && kb.Playbook(opt.Playbook) == nil {
+		return nil, fmt.Errorf("playbook %q is not loaded", opt.Playbook)
+	}
+	e := &Engine{seal: sealer{key: opt.Key}, opt: opt, log: opt.Logger, nowFn: opt.Now}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.nowFn == nil {
+		e.nowFn = time.Now
+	}
+	e.kb.Store(kb)
+	return e, nil
+}
+
+// KB returns the knowledge the engine serves now.
+func (e *Engine) KB() *KB { return e.kb.Load() }
+
+// SetKB replaces the knowledge. Buttons minted for playbook versions that
+// are gone get the "start over" answer.
+func (e *Engine) SetKB(kb *KB) { e.kb.Store(kb) }
+
+// Store returns the engine's store, or nil.
+func (e *Engine) Store() Store { return e.opt.Store }
+
+// Lang picks the language to answer in: the text's own when clear, else the
+// locale's, else the default.
+func (e *Engine) Lang(text, locale string) string {
+	if l := DetectLang(text); l != "" {
+		return l
+	}
+	if l := langOf(locale); l != "" {
+		return l
+	}
+	return e.opt.DefaultLang
+}
+
+// Diagnose ranks the topics for text, restricted to the engine's playbook
+// when it has one.
+func (e *Engine) Diagnose(text string) []Match {
+	ms := e.KB().Diagnose(Scrub(text))
+	if e.opt.Playbook == "" {
+		return ms
+	}
+	out := ms[:0:0]
+	for _, m := range ms {
+		if m.Topic.playbook.ID == e.opt.Playbook {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Topics returns every topic the engine serves, in menu order.
+func (e *Engine) Topics() []*Topic {
+	var out []*Topic
+	for _, p := range e.KB().books {
+		if e.opt.Playbook == "" || p.ID == e.opt.Playbook {
+			out = append(out, p.Topics...)
+		}
+	}
+	return out
+}
+
+// isHelp reports whether text asks for the menu rather than describing a
+// problem.
+func isHelp(text string) bool {
+	switch Normalize(text) {
+	case "", "help", "menu", "topics", "?", "へるぷ", "めにゅー", "ヘルプ", "一覧", "使い方", "つかいかた":
+		return true
+	}
+	return false
+}
+
+// Ask answers a problem typed in free text: a confident diagnosis starts its
+// walkthrough; several close ones ask which is closest; empty text or "help"
+// shows the menu; nothing fitting says what Kaiketsu can help with.
+func (e *Engine) Ask(ctx context.Context, req Request) Answer {
+	lang := e.Lang(req.Text, req.Locale)
+	walk := newWalk()
+	var notice string
+	if LooksSecret(req.Text) {
+		notice = msg(msgSecret, lang)
+	}
+	if isHelp(req.Text) {
+		a := e.menu(lang, walk, msgMenu, msgMenuBody)
+		a.Notice = notice
+		return a
+	}
+	ms := e.Diagnose(req.Text)
+	var a Answer
+	switch {
+	case len(ms) == 0:
+		a = e.menu(lang, walk, msgNoMatch, msgNoMatchBody)
+		a.Kind = KindNoMatch
+	case len(ms) == 1 || ms[1].Score < closeRatio*ms[0].Score:
+		t := ms[0].Topic
+		a = e.start(ctx, req, t, lang, walk)
+	default:
+		a = e.choose(ms, lang, walk)
+	}
+	if notice != "" {
+		a.Notice = strings.TrimSpace(notice + "\n" + a.Notice)
+	}
+	return a
+}
+
+// Press follows a button. A tampered, truncated or stale token returns a
+// *TokenError; adapters answer it with StartOver.
+func (e *Engine) Press(ctx context.Context, req Request) (Answer, error) {
+	st, err := e.seal.decode(req.Token)
+	if err != nil {
+		return Answer{}, err
+	}
+	kb := e.KB()
+	p := kb.byFP[st.Fingerprint]
+	if p == nil {
+		return Answer{}, &TokenError{Err: ErrStaleToken, Detail: "playbook version is no longer loaded"}
+	}
+	if int(st.Lang) >= len(p.Languages) {
+		return Answer{}, &TokenError{Err: ErrBadToken, Detail: "language out of range"}
+	}
+	for _, i := range st.Path {
+		if i >= len(p.steps) {
+			return Answer{}, &TokenError{Err: ErrBadToken, Detail: "step out of range"}
+		}
+	}
+	lang := p.Languages[st.Lang]
+	w := walkState{p: p, lang: lang, walk: st.Walk, path: st.Path}
+	switch st.Action {
+	case ActTopic:
+		if st.Arg >= len(p.Topics) {
+			return Answer{}, &TokenError{Err: ErrBadToken, Detail: "topic out of range"}
+		}
+		return e.start(ctx, req, p.Topics[st.Arg], lang, st.Walk), nil
+	case ActRestart:
+		return e.menu(lang, st.Walk, msgMenu, msgMenuBody), nil
+	}
+	if len(st.Path) == 0 {
+		if st.Action == ActHuman {
+			return e.handoff(ctx, req, w), nil
+		}
+		return Answer{}, &TokenError{Err: ErrBadToken, Detail: "no current step"}
+	}
+	cur := w.current()
+	switch st.Action {
+	case ActNext:
+		next, term := p.follow(cur, cur.Next)
+		return e.advance(ctx, req, w, next, term), nil
+	case ActChoice:
+		if st.Arg >= len(cur.Choices) {
+			return Answer{}, &TokenError{Err: ErrBadToken, Detail: "choice out of range"}
+		}
+		next, term := p.follow(cur, cur.Choices[st.Arg].Go)
+		return e.advance(ctx, req, w, next, term), nil
+	case ActBack:
+		if len(w.path) <= 1 {
+			return e.menu(lang, st.Walk, msgMenu, msgMenuBody), nil
+		}
+		w.path = w.path[:len(w.path)-1]
+		return e.step(w), nil
+	case ActResolved:
+		return e.resolved(ctx, req, w), nil
+	case ActHuman:
+		return e.handoff(ctx, req, w), nil
+	}
+	return Answer{}, &TokenError{Err: ErrBadToken, Detail: "unknown action"}
+}
+
+// StartOver is the friendly answer to a button that cannot be followed:
+// what changed, and the menu to begin again.
+func (e *Engine) StartOver(req Request, err error) Answer {
+	lang := e.Lang("", req.Locale)
+	a := e.menu(lang, newWalk(), msgStale, msgStaleBody)
+	if !errors.Is(err, ErrStaleToken) {
+		a.Summary = msg(msgBad, lang)
+	}
+	a.Kind = KindStartOver
+	return a
+}
+
+// walkState is a decoded walkthrough.
+type walkState struct {
+	p    *Playbook
+	lang string
+	walk uint32
+	path []int
+}
+
+func (w walkState) current() *Step { return w.p.steps[w.path[len(w.path)-1]] }
+
+func (w walkState) walkID() string { return fmt.Sprintf("%08x", w.walk) }
+
+func (e *Engine) token(w walkState, a Action, arg int) string {
+	li := 0
+	for i, l := range w.p.Languages {
+		if l == w.lang {
+			li = i
+		}
+	}
+	return e.seal.encode(State{Action: a, Arg: arg, Lang: byte(li), Fingerprint: w.p.Fingerprint, Walk: w.walk, Path: w.path})
+}
+
+func (e *Engine) start(ctx context.Context, req Request, t *Topic, lang string, walk uint32) Answer {
+	p := t.playbook
+	w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk, path: []int{t.Steps[0].index}}
+	e.record(ctx, req, w, OutcomeStarted, t, 0)
+	return e.step(w)
+}
+
+func (e *Engine) advance(ctx context.Context, req Request, w walkState, next *Step, term string) Answer {
+	switch {
+	case next != nil:
+		w.path = append(w.path[:len(w.path):len(w.path)], next.index)
+		if next.topic != w.current().topic && next.pos == 0 {
+			e.record(ctx, req, w, OutcomeStarted, next.topic, 0)
+		}
+		return e.step(w)
+	case term == GoResolved:
+		return e.resolved(ctx, req, w)
+	default:
+		return e.handoff(ctx, req, w)
+	}
+}
+
+// step renders the current step with its buttons.
+func (e *Engine) step(w walkState) Answer {
+	s := w.current()
+	t := s.topic
+	l, d := w.lang, e.opt.DefaultLang
+	a := Answer{
+		Kind:      KindStep,
+		Lang:      l,
+		Title:     t.Title.Get(l, d),
+		Summary:   t.Summary.Get(l, d),
+		StepTitle: s.Title.Get(l, d),
+		Progress:  fmt.Sprintf(msg(msgStepOf, l), s.pos+1, len(t.Steps)),
+		Text:      s.Text.Get(l, d),
+		Steps:     s.Do[l],
+		Playbook:  w.p.ID,
+		Topic:     t.ID,
+		Step:      s.pos + 1,
+	}
+	if a.Steps == nil {
+		a.Steps = s.Do[d]
+	}
+	if t.Urgent {
+		a.Notice = msg(msgUrgent, l)
+	}
+	if len(s.Choices) > 0 {
+		for i, c := range s.Choices {
+			a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActChoice, i), Label: c.Label.Get(l, d)})
+		}
+	} else {
+		a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActResolved, 0), Label: msg(msgFixed, l), Style: StylePrimary})
+		key := msgNext
+		if _, term := w.p.follow(s, s.Next); term == GoHandoff {
+			key = msgNextHandoff
+		}
+		a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActNext, 0), Label: msg(key, l)})
+	}
+	if len(w.path) > 1 {
+		a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActBack, 0), Label: msg(msgBack, l)})
+	}
+	a.Buttons = append(a.Buttons,
+		Button{ID: e.token(w, ActRestart, 0), Label: msg(msgRestart, l)},
+		Button{ID: e.token(w, ActHuman, 0), Label: msg(msgHuman, l), Style: StyleDanger},
+	)
+	return a
+}
+
+// maxMenu keeps the menu within every platform's button limits (Discord: 25
+// buttons in all) with room for "talk to a person".
+const maxMenu = 20
+
+// menu lists the topics as buttons, under the given heading.
+func (e *Engine) menu(lang string, walk uint32, title, body string) Answer {
+	a := Answer{Kind: KindMenu, Lang: lang, Title: msg(title, lang), Text: msg(body, lang)}
+	topics := e.Topics()
+	for i, t := range topics {
+		if i == maxMenu {
+			a.Footer = fmt.Sprintf(msg(msgMenuMore, lang), len(topics)-maxMenu)
+			break
+		}
+		p := t.playbook
+		w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
+		a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActTopic, t.index), Label: t.Title.Get(w.lang, e.opt.DefaultLang)})
+	}
+	if len(topics) > 0 {
+		p := topics[0].playbook
+		w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
+		a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActHuman, 0), Label: msg(msgHuman, lang), Style: StyleDanger})
+	}
+	return a
+}
+
+// choose offers the close candidates.
+func (e *Engine) choose(ms []Match, lang string, walk uint32) Answer {
+	a := Answer{Kind: KindChoose, Lang: lang, Title: msg(msgChoose, lang), Text: msg(msgChooseBody, lang)}
+	for _, m := range ms {
+		if m.Score < closeRatio*ms[0].Score {
+			break
+		}
+		p := m.Topic.playbook
+		w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
+		a.Buttons = append(a.Buttons, Button{
+			ID:    e.token(w, ActTopic, m.Topic.index),
+			Label: m.Topic.Title.Get(w.lang, e.opt.DefaultLang),
+		})
+		a.Steps = append(a.Steps, m.Topic.Title.Get(w.lang, e.opt.DefaultLang)+": "+m.Topic.Summary.Get(w.lang, e.opt.DefaultLang))
+	}
+	p := ms[0].Topic.playbook
+	w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
+	a.Buttons = append(a.Buttons,
+		Button{ID: e.token(w, ActRestart, 0), Label: msg(msgRestart, lang)},
+		Button{ID: e.token(w, ActHuman, 0), Label: msg(msgHuman, lang), Style: StyleDanger})
+	return a
+}
+
+func (e *Engine) resolved(ctx context.Context, req Request, w walkState) Answer {
+	s := w.current()
+	l := w.lang
+	e.record(ctx, req, w, OutcomeResolved, s.topic, s.pos+1)
+	return Answer{
+		Kind:     KindResolved,
+		Lang:     l,
+		Title:    msg(msgResolved, l),
+		Text:     fmt.Sprintf(msg(msgResolvedBody, l), s.Title.Get(l, e.opt.DefaultLang)),
+		Done:     true,
+		Playbook: w.p.ID,
+		Topic:    s.topic.ID,
+		Step:     s.pos + 1,
+	}
+}
+
+// handoff passes the person to a human: it stores the hand-off with the
+// transcript (when there is a store) and tells the person what happens next.
+func (e *Engine) handoff(ctx context.Context, req Request, w walkState) Answer {
+	l, d := w.lang, e.opt.DefaultLang
+	a := Answer{Kind: KindHandoff, Lang: l, Title: msg(msgHandoff, l), Done: true, Playbook: w.p.ID}
+	h := &Handoff{
+		Platform:      req.Platform,
+		Requester:     req.UserID,
+		RequesterName: req.UserName,
+		Channel:       req.ChannelID,
+		Playbook:      w.p.ID,
+		Lang:          l,
+		Status:        HandoffOpen,
+		CreatedAt:     e.nowFn(),
+	}
+	for i, si := range w.path {
+		s := w.p.steps[si]
+		r := ResultDidNotWork
+		if i == len(w.path)-1 {
+			r = ResultCurrent
+		}
+		h.Transcript = append(h.Transcript, TranscriptEntry{Topic: s.topic.ID, Step: s.ID, Title: s.Title.Get(l, d), Result: r})
+	}
+	if len(w.path) > 0 {
+		s := w.current()
+		h.Topic, a.Topic, a.Step = s.topic.ID, s.topic.ID, s.pos+1
+		e.record(ctx, req, w, OutcomeHandoff, s.topic, s.pos+1)
+	}
+	contact := w.p.Contact.Get(l, d)
+	if st := e.opt.Store; st != nil {
+		if err := st.CreateHandoff(ctx, h); err != nil {
+			e.log.ErrorContext(ctx, "create hand-off", "err", err, "playbook", w.p.ID)
+		} else {
+			a.Handoff = h
+			a.Summary = fmt.Sprintf(msg(msgHandoffRef, l), h.Ref)
+			a.Text = msg(msgHandoffNext, l) + "\n" + contact
+			return a
+		}
+	}
+	a.Text = msg(msgHandoffNoRef, l) + "\n" + contact
+	return a
+}
+
+func (e *Engine) record(ctx context.Context, req Request, w walkState, kind OutcomeKind, t *Topic, step int) {
+	st := e.opt.Store
+	if st == nil {
+		return
+	}
+	o := Outcome{Walk: w.walkID(), Kind: kind, Platform: req.Platform, Playbook: w.p.ID, Topic: t.ID, Step: step, Lang: w.lang, At: e.nowFn()}
+	if err := st.RecordOutcome(ctx, o); err != nil {
+		e.log.ErrorContext(ctx, "record outcome", "err", err, "playbook", w.p.ID, "topic", t.ID)
+	}
+}
+
+func newWalk() uint32 {
+	var b [4]byte
+	rand.Read(b[:])
+	return binary.BigEndian.Uint32(b[:])
+}

@@ -1,0 +1,182 @@
+package core
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Feature weights. Words and Japanese bigrams carry the meaning; shared
+// concepts bridge languages and slang; trigrams of Latin words forgive
+// typos; single kanji catch short Japanese messages.
+const (
+	wWord    = 1.0
+	wConcept = 1.4
+	wBigram  = 1.0
+	wKanji   = 0.4
+	wTrigram = 0.3
+)
+
+// concepts maps surface forms people use in support chat, in either
+// language, to one shared token, so that "pw", "passwd", "ぱすわーど" and
+// "パスワード" meet. It is general support vocabulary, not playbook knowledge.
+var concepts = map[string][]string{
+	"password": {"password", "passwords", "passwd", "pw", "pwd", "pws", "pass", "passcode", "ぱすわーど", "ぱすわど", "ぱすわ", "ぱすわーどを", "暗証番号"},
+	"signin":   {"login", "logins", "logon", "signin", "signon", "ろぐいん", "さいんいん", "ろぐおん"},
+	"account":  {"account", "accounts", "acct", "acc", "accnt", "あかうんと", "あかんと"},
+	"email":    {"email", "emails", "e-mail", "mail", "gmail", "inbox", "めーる", "めあど", "めるあど", "めーるあどれす"},
+	"otp":      {"otp", "2fa", "mfa", "2sv", "totp", "onetime", "one-time", "ワンタイム", "わんたいむ", "二段階", "2段階", "二要素", "2要素"},
+	"code":     {"code", "codes", "pin", "こーど", "番号"},
+	"captcha":  {"captcha", "captchas", "recaptcha", "catpcha", "capcha", "captcah", "きゃぷちゃ", "きゃぷしゃ", "画像認証"},
+	"hack":     {"hack", "hacked", "hacker", "hackers", "hacking", "compromised", "stolen", "hijacked", "takeover", "はっく", "はっきんぐ", "はっかー", "乗っ取", "のっと", "乗取", "不正"},
+	"forgot":   {"forgot", "forget", "forgotten", "forgetting", "remember", "recall", "忘れ", "わすれ", "思い出せ", "おもいだせ"},
+	"browser":  {"browser", "chrome", "safari", "firefox", "edge", "cache", "cookie", "cookies", "ぶらうざ", "くろーむ", "きゃっしゅ", "くっきー"},
+	"reset":    {"reset", "resetting", "recover", "recovery", "りせっと", "再設定", "さいせってい"},
+	"cannot":   {"cant", "cannot", "couldnt", "unable", "wont", "doesnt", "できない", "できません", "出来ない", "出来ません", "できん", "でけへん"},
+	"phone":    {"phone", "sms", "text", "mobile", "cell", "でんわ", "電話", "携帯", "すまほ"},
+	"arrive":   {"arrive", "arrived", "arriving", "receive", "received", "receiving", "came", "come", "coming", "get", "getting", "届", "とど", "来な", "こな", "来ない", "こない"},
+}
+
+// latinConcept and jaConcepts are the concept table split by script for
+// fast lookup; jaConcepts is matched as substrings of Japanese runs.
+var (
+	latinConcept = map[string]string{}
+	jaConcepts   []struct{ surface, concept string }
+)
+
+func init() {
+	for c, forms := range concepts {
+		for _, f := range forms {
+			f = Normalize(f)
+			r, _ := utf8.DecodeRuneInString(f)
+			if r < utf8.RuneSelf {
+				latinConcept[strings.ReplaceAll(f, " ", "")] = c
+				continue
+			}
+			jaConcepts = append(jaConcepts, struct{ surface, concept string }{f, c})
+		}
+	}
+}
+
+// twoWordConcepts joins pairs of Latin words that mean one thing.
+var twoWordConcepts = map[[2]string]string{
+	{"log", "in"}: "signin", {"sign", "in"}: "signin", {"log", "on"}: "signin", {"sign", "on"}: "signin",
+	{"can", "not"}: "cannot", {"one", "time"}: "otp", {"two", "factor"}: "otp", {"two", "step"}: "otp",
+	{"e", "mail"}: "email",
+}
+
+var stopwords = map[string]bool{
+	"a": true, "an": true, "the": true, "to": true, "of": true, "and": true, "or": true, "is": true, "it": true,
+	"i": true, "im": true, "me": true, "my": true, "in": true, "on": true, "at": true, "for": true, "with": true,
+	"this": true, "that": true, "be": true, "am": true, "are": true, "was": true, "so": true, "but": true,
+	"just": true, "do": true, "have": true, "has": true, "had": true, "you": true, "your": true, "we": true,
+	"what": true, "there": true, "from": true, "by": true, "as": true, "if": true, "its": true, "please": true,
+	"pls": true, "plz": true, "help": true, "hi": true, "hey": true, "hello": true, "some": true, "any": true,
+	"again": true, "now": true, "still": true, "all": true, "when": true, "how": true, "why": true, "then": true,
+	"amazon": true, "amzn": true,
+}
+
+// stem strips common English endings so that "passwords", "resetting" and
+// "expired" meet their base word. It is deliberately crude.
+func stem(w string) string {
+	n := len(w)
+	switch {
+	case n > 5 && strings.HasSuffix(w, "ing"):
+		w = w[:n-3]
+	case n > 4 && strings.HasSuffix(w, "ed"):
+		w = w[:n-2]
+	case n > 4 && strings.HasSuffix(w, "es"):
+		w = w[:n-2]
+	case n > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
+		w = w[:n-1]
+	}
+	if len(w) > 3 && w[len(w)-1] == w[len(w)-2] {
+		w = w[:len(w)-1] // resett -> reset
+	}
+	return w
+}
+
+// features calls emit for each weighted feature of normalized text. Latin
+// runs give words, their stems' trigrams and concepts; Japanese runs give
+// character bigrams, single kanji and concepts found inside them.
+func features(text string, emit func(f string, w float64)) {
+	var prev string
+	for _, field := range strings.Fields(text) {
+		// Split each field into Latin and Japanese runs: people mix them
+		// with no space ("amazonのpw忘れた").
+		start := 0
+		jp := false
+		for i, r := range field {
+			rj := isJapanese(r)
+			if i > start && rj != jp {
+				prev = run(field[start:i], jp, prev, emit)
+				start = i
+			}
+			jp = rj
+		}
+		prev = run(field[start:], jp, prev, emit)
+	}
+}
+
+func run(s string, jp bool, prev string, emit func(string, float64)) string {
+	if s == "" {
+		return prev
+	}
+	if jp {
+		japanese(s, emit)
+		return ""
+	}
+	if c, ok := twoWordConcepts[[2]string{prev, s}]; ok {
+		emit("c:"+c, wConcept)
+	}
+	if c, ok := latinConcept[s]; ok {
+		emit("c:"+c, wConcept)
+		return s
+	}
+	if stopwords[s] || len(s) < 2 {
+		return s
+	}
+	w := stem(s)
+	if c, ok := latinConcept[w]; ok {
+		emit("c:"+c, wConcept)
+		return s
+	}
+	emit("w:"+w, wWord)
+	if len(w) >= 4 && !isDigits(w) {
+		p := " " + w + " "
+		for i := 0; i+3 <= len(p); i++ {
+			emit("t:"+p[i:i+3], wTrigram)
+		}
+	}
+	return s
+}
+
+func japanese(s string, emit func(string, float64)) {
+	for _, c := range jaConcepts {
+		if strings.Contains(s, c.surface) {
+			emit("c:"+c.concept, wConcept)
+		}
+	}
+	var p1 rune = -1
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			emit("k:"+string(r), wKanji)
+		}
+		if p1 >= 0 {
+			emit("b:"+string(p1)+string(r), wBigram)
+		}
+		p1 = r
+	}
+	if utf8.RuneCountInString(s) == 1 && !unicode.Is(unicode.Han, p1) {
+		emit("b:"+s, wBigram)
+	}
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

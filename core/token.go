@@ -1,0 +1,146 @@
+package core
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// Action is what a button asks the engine to do.
+type Action byte
+
+// The actions a walkthrough button can carry.
+const (
+	ActNext     Action = 'n' // didn't work: go to the next step
+	ActBack     Action = 'b' // back to the previous step
+	ActResolved Action = 'r' // that fixed it
+	ActHuman    Action = 'h' // talk to a person
+	ActRestart  Action = 's' // start over: the menu of topics
+	ActTopic    Action = 't' // choose a topic (Arg is the topic index)
+	ActChoice   Action = 'c' // pick a branch of the current step (Arg)
+)
+
+func (a Action) valid() bool {
+	switch a {
+	case ActNext, ActBack, ActResolved, ActHuman, ActRestart, ActTopic, ActChoice:
+		return true
+	}
+	return false
+}
+
+// TokenPrefix starts every walkthrough token, so adapters can tell our
+// buttons from others at a glance.
+const TokenPrefix = "k1."
+
+// MaxTokenLen is the longest token: Discord's custom_id limit.
+const MaxTokenLen = 100
+
+const macLen = 8
+
+// State is where a walkthrough stands, as carried by a button.
+type State struct {
+	Action      Action
+	Arg         int
+	Lang        byte   // index into the playbook's languages
+	Fingerprint uint32 // playbook version
+	Walk        uint32 // random id of this walkthrough, for outcomes
+	// Path is the flat index of each step visited, oldest first; the
+	// last one is the current step. Empty before a topic is chosen.
+	Path []int
+}
+
+// Errors from decoding a token. Both are a TokenError; adapters answer
+// either with a friendly "start over".
+var (
+	// ErrBadToken: the token was tampered with, truncated or is not ours.
+	ErrBadToken = errors.New("walkthrough token is not valid")
+	// ErrStaleToken: the playbook changed or is gone since the token was made.
+	ErrStaleToken = errors.New("walkthrough is out of date")
+)
+
+// TokenError says why a button could not be followed.
+type TokenError struct {
+	Err    error // ErrBadToken or ErrStaleToken
+	Detail string
+}
+
+func (e *TokenError) Error() string { return e.Err.Error() + ": " + e.Detail }
+func (e *TokenError) Unwrap() error { return e.Err }
+
+// sealer signs and checks tokens with a shared key.
+type sealer struct{ key []byte }
+
+func (s sealer) mac(b []byte) []byte {
+	m := hmac.New(sha256.New, s.key)
+	m.Write(b)
+	return m.Sum(nil)[:macLen]
+}
+
+var b64 = base64.RawURLEncoding
+
+// encode packs st into at most MaxTokenLen ASCII characters, dropping the
+// oldest steps of a very long path (Back then stops there).
+func (s sealer) encode(st State) string {
+	path := st.Path
+	for {
+		b := make([]byte, 0, 64)
+		b = append(b, st.Lang, byte(st.Action))
+		b = binary.BigEndian.AppendUint32(b, st.Fingerprint)
+		b = binary.BigEndian.AppendUint32(b, st.Walk)
+		b = binary.AppendUvarint(b, uint64(st.Arg))
+		for _, p := range path {
+			b = binary.AppendUvarint(b, uint64(p))
+		}
+		b = append(b, s.mac(b)...)
+		if len(TokenPrefix)+b64.EncodedLen(len(b)) <= MaxTokenLen || len(path) <= 1 {
+			return TokenPrefix + b64.EncodeToString(b)
+		}
+		path = path[1:]
+	}
+}
+
+// decode checks the MAC and unpacks a token. It never panics, whatever the
+// input.
+func (s sealer) decode(tok string) (State, error) {
+	var st State
+	bad := func(detail string) (State, error) {
+		return State{}, &TokenError{Err: ErrBadToken, Detail: detail}
+	}
+	if len(tok) > MaxTokenLen || len(tok) <= len(TokenPrefix) || tok[:len(TokenPrefix)] != TokenPrefix {
+		return bad("not a walkthrough token")
+	}
+	b, err := b64.DecodeString(tok[len(TokenPrefix):])
+	if err != nil {
+		return bad("not base64")
+	}
+	if len(b) < 10+1+macLen {
+		return bad("too short")
+	}
+	body, mac := b[:len(b)-macLen], b[len(b)-macLen:]
+	if !hmac.Equal(mac, s.mac(body)) {
+		return bad("signature does not match")
+	}
+	st.Lang, st.Action = body[0], Action(body[1])
+	st.Fingerprint = binary.BigEndian.Uint32(body[2:])
+	st.Walk = binary.BigEndian.Uint32(body[6:])
+	rest := body[10:]
+	arg, n := binary.Uvarint(rest)
+	if n <= 0 || arg > 1<<20 {
+		return bad("bad argument")
+	}
+	st.Arg, rest = int(arg), rest[n:]
+	for len(rest) > 0 {
+		p, n := binary.Uvarint(rest)
+		if n <= 0 || p > 1<<20 {
+			return bad("bad path")
+		}
+		st.Path, rest = append(st.Path, int(p)), rest[n:]
+	}
+	if !st.Action.valid() {
+		return bad(fmt.Sprintf("unknown action %q", st.Action))
+	}
+	return st, nil
+}
