@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/kaiketsu/kaiketsu/config"
+	"github.com/kaiketsu/kaiketsu/core"
+)
+
+func init() { commands["serve"] = serve }
+
+// gracePeriod is how long a stopping server waits for in-flight requests
+// and pending platform updates.
+const gracePeriod = 20 * time.Second
+
+// deps is what a platform edge gets to mount itself.
+type deps struct {
+	cfg   config.Config
+	log   *slog.Logger
+	eng   *core.Engine
+	store core.Store
+	mux   *http.ServeMux
+}
+
+// edge is a platform running inside kaiketsu serve.
+type edge struct {
+	name string
+	// run, when set, runs until ctx is done (Socket Mode, the Gateway).
+	run func(ctx context.Context) error
+	// drain, when set, waits for pending updates to the platform.
+	drain func(ctx context.Context) error
+}
+
+// mounts are the platform edges; each platform's file adds its own. A mount
+// returns nil when its platform is not configured.
+var mounts []func(ctx context.Context, d *deps) (*edge, error)
+
+func serve(ctx context.Context, env *cliEnv, args []string) error {
+	fs := env.flags("serve", "serve")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	cfg, log, kb, err := setup(env)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	eng, err := newEngine(cfg, log, kb, store, "", true)
+	if err != nil {
+		return err
+	}
+	d := &deps{cfg: cfg, log: log, eng: eng, store: store, mux: http.NewServeMux()}
+	d.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	d.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if len(eng.KB().Playbooks()) == 0 {
+			http.Error(w, "no playbooks loaded", http.StatusServiceUnavailable)
+			return
+		}
+		if err := store.Ping(pctx); err != nil {
+			log.Warn("readiness: store unreachable", "err", err)
+			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	var edges []*edge
+	for _, m := range mounts {
+		e, err := m(ctx, d)
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			edges = append(edges, e)
+		}
+	}
+	if len(edges) == 0 {
+		log.Warn("neither Slack nor Discord is configured: only /healthz and /readyz are served; see README, Set up on Slack / Discord")
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           d.mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	names := make([]string, len(edges))
+	for i, e := range edges {
+		names[i] = e.name
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "platforms", names, "playbooks", len(kb.Playbooks()))
+
+	var wg sync.WaitGroup
+	errc := make(chan error, len(edges)+1)
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	for _, e := range edges {
+		if e.run == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := e.run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+				errc <- fmt.Errorf("%s: %w", e.name, err)
+			}
+		}()
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down", "grace", gracePeriod.String())
+	case runErr = <-errc:
+		log.Error("stopping", "err", runErr)
+	}
+	grace, cancel := context.WithTimeout(context.WithoutCancel(ctx), gracePeriod)
+	defer cancel()
+	if err := srv.Shutdown(grace); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	stopRun()
+	wg.Wait()
+	for _, e := range edges {
+		if e.drain != nil {
+			if err := e.drain(grace); err != nil {
+				log.Warn("drain", "platform", e.name, "err", err)
+			}
+		}
+	}
+	log.Info("stopped")
+	return runErr
+}
