@@ -102,6 +102,10 @@ type Options struct {
 	Playbook string
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Observe, when set, sees every answer the engine gives (after Ask,
+	// Press and StartOver), for metrics. It must be fast and must not keep
+	// req.Text.
+	Observe func(ctx context.Context, req Request, a Answer)
 }
 
 // Engine answers requests from a KB. It is safe for concurrent use; SetKB
@@ -199,6 +203,18 @@ func isHelp(text string) bool {
 // walkthrough; several close ones ask which is closest; empty text or "help"
 // shows the menu; nothing fitting says what Kaiketsu can help with.
 func (e *Engine) Ask(ctx context.Context, req Request) Answer {
+	a := e.ask(ctx, req)
+	e.observe(ctx, req, a)
+	return a
+}
+
+func (e *Engine) observe(ctx context.Context, req Request, a Answer) {
+	if e.opt.Observe != nil {
+		e.opt.Observe(ctx, req, a)
+	}
+}
+
+func (e *Engine) ask(ctx context.Context, req Request) Answer {
 	lang := e.Lang(req.Text, req.Locale)
 	walk := newWalk()
 	var notice string
@@ -231,6 +247,14 @@ func (e *Engine) Ask(ctx context.Context, req Request) Answer {
 // Press follows a button. A tampered, truncated or stale token returns a
 // *TokenError; adapters answer it with StartOver.
 func (e *Engine) Press(ctx context.Context, req Request) (Answer, error) {
+	a, err := e.press(ctx, req)
+	if err == nil {
+		e.observe(ctx, req, a)
+	}
+	return a, err
+}
+
+func (e *Engine) press(ctx context.Context, req Request) (Answer, error) {
 	st, err := e.seal.decode(req.Token)
 	if err != nil {
 		return Answer{}, err
@@ -299,6 +323,7 @@ func (e *Engine) StartOver(req Request, err error) Answer {
 		a.Summary = msg(msgBad, lang)
 	}
 	a.Kind = KindStartOver
+	e.observe(context.Background(), req, a)
 	return a
 }
 
