@@ -24,10 +24,11 @@ const (
 	KindResolved              // the person says it is fixed
 	KindHandoff               // the person is passed to a human
 	KindStartOver             // a stale or broken button
+	KindSlowDown              // the person is over the rate limit
 )
 
 func (k Kind) String() string {
-	return [...]string{"step", "choose", "menu", "no-match", "resolved", "handoff", "start-over"}[k]
+	return [...]string{"step", "choose", "menu", "no-match", "resolved", "handoff", "start-over", "slow-down"}[k]
 }
 
 // Style hints how prominent a button is.
