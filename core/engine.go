@@ -107,6 +107,11 @@ type Options struct {
 	// Press and StartOver), for metrics. It must be fast and must not keep
 	// req.Text.
 	Observe func(ctx context.Context, req Request, a Answer)
+	// Limit, when set, is the per-person rate limit on Ask and Press:
+	// a person over it gets a KindSlowDown answer. Adapters show that
+	// answer beside a clicked message rather than in its place, so that
+	// the person's walkthrough buttons keep working.
+	Limit *Limiter
 }
 
 // Engine answers requests from a KB. It is safe for concurrent use; SetKB
@@ -204,6 +209,10 @@ func isHelp(text string) bool {
 // walkthrough; several close ones ask which is closest; empty text or "help"
 // shows the menu; nothing fitting says what Kaiketsu can help with.
 func (e *Engine) Ask(ctx context.Context, req Request) Answer {
+	if a, slow := e.slowDown(req); slow {
+		e.observe(ctx, req, a)
+		return a
+	}
 	a := e.ask(ctx, req)
 	e.observe(ctx, req, a)
 	return a
@@ -248,6 +257,10 @@ func (e *Engine) ask(ctx context.Context, req Request) Answer {
 // Press follows a button. A tampered, truncated or stale token returns a
 // *TokenError; adapters answer it with StartOver.
 func (e *Engine) Press(ctx context.Context, req Request) (Answer, error) {
+	if a, slow := e.slowDown(req); slow {
+		e.observe(ctx, req, a)
+		return a, nil
+	}
 	a, err := e.press(ctx, req)
 	if err == nil {
 		e.observe(ctx, req, a)

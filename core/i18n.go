@@ -31,6 +31,8 @@ const (
 	msgSecret        = "secret"
 	msgUrgent        = "urgent"
 	msgUsageExamples = "usage-examples"
+	msgSlowDown      = "slow-down"
+	msgSlowDownBody  = "slow-down-body"
 )
 
 var messages = map[string]Text{
@@ -59,6 +61,8 @@ var messages = map[string]Text{
 	msgBad:          {"en": "I couldn't follow that button. Please start over.", "ja": "このボタンは使えませんでした。最初からやり直してください。"},
 	msgSecret:       {"en": "⚠️ It looks like you pasted a password or a one-time code. Never share them with anyone, not even with me or the support team. If it was your real password, change it now.", "ja": "⚠️ パスワードや確認コードが含まれているようです。これらは誰にも、このボットやサポート担当者にも、決して伝えないでください。本物のパスワードだった場合は、すぐに変更してください。"},
 	msgUrgent:       {"en": "⚠️ This is urgent: act now.", "ja": "⚠️ 緊急です。すぐに対応してください。"},
+	msgSlowDown:     {"en": "You're going a bit fast", "ja": "少し操作が速すぎるようです"},
+	msgSlowDownBody: {"en": "Please wait %d seconds and try again. Nothing was lost: your last message and buttons still work.", "ja": "%d 秒ほど待ってから、もう一度お試しください。これまでのメッセージやボタンはそのまま使えます。"},
 }
 
 // msg returns the engine's own text in lang.
