@@ -32,6 +32,8 @@ type Config struct {
 	Retention   Duration `split_words:"true" default:"90d" desc:"how long outcomes and transcripts are kept (e.g. 90d, 720h)"`
 	LogFormat   string   `split_words:"true" default:"text" desc:"text or json"`
 	LogLevel    string   `split_words:"true" default:"info" desc:"debug, info, warn or error"`
+	RateLimit   Rate     `split_words:"true" default:"30/min" desc:"per-person limit on commands and clicks: N/s, N/min or N/h, or off"`
+	RateBurst   int      `split_words:"true" default:"10" desc:"commands and clicks a person may send at once before RATE_LIMIT applies"`
 
 	SlackCommand        string `split_words:"true" default:"/support" desc:"the slash command's name"`
 	SlackSigningSecret  string `envconfig:"SLACK_SIGNING_SECRET" desc:"Slack app signing secret: enables /slack/* over HTTP"`
@@ -66,6 +68,48 @@ func (d *Duration) Decode(s string) error {
 		return errors.New("not a duration such as 90d or 720h")
 	}
 	*d = Duration(v)
+	return nil
+}
+
+// Rate is a number of events per period, written "20/min" ("N/s", "N/min",
+// "N/h"); "off" (or "0") is no limit, with N == 0.
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+// Off reports whether the rate is no limit at all.
+func (r Rate) Off() bool { return r.N == 0 }
+
+func (r Rate) String() string {
+	if r.Off() {
+		return "off"
+	}
+	unit := map[time.Duration]string{time.Second: "s", time.Minute: "min", time.Hour: "h"}[r.Per]
+	return strconv.Itoa(r.N) + "/" + unit
+}
+
+// Decode implements envconfig.Decoder.
+func (r *Rate) Decode(s string) error {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "off" || s == "0" {
+		*r = Rate{}
+		return nil
+	}
+	n, unit, ok := strings.Cut(s, "/")
+	count, err := strconv.Atoi(strings.TrimSpace(n))
+	if !ok || err != nil || count < 1 {
+		return errors.New("not a rate such as 20/min (or off)")
+	}
+	per, ok := map[string]time.Duration{
+		"s": time.Second, "sec": time.Second, "second": time.Second,
+		"m": time.Minute, "min": time.Minute, "minute": time.Minute,
+		"h": time.Hour, "hour": time.Hour,
+	}[strings.TrimSpace(unit)]
+	if !ok {
+		return errors.New("the period must be s, min or h, as in 20/min")
+	}
+	*r = Rate{N: count, Per: per}
 	return nil
 }
 
@@ -107,6 +151,12 @@ func (c Config) Validate() error {
 	}
 	if c.Retention <= 0 {
 		bad(v("RETENTION"), "must be positive")
+	}
+	if c.RateLimit.N < 0 || (!c.RateLimit.Off() && c.RateLimit.Per <= 0) {
+		bad(v("RATE_LIMIT"), "must be a rate such as 20/min, or off")
+	}
+	if c.RateBurst < 1 || c.RateBurst > 1000 {
+		bad(v("RATE_BURST"), "must be between 1 and 1000")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad(v("LOG_FORMAT"), "must be text or json")

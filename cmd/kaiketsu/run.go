@@ -139,15 +139,34 @@ func stateKey(cfg config.Config, log *slog.Logger, warn bool) []byte {
 	return k
 }
 
-// newEngine builds the engine from the configuration.
-func newEngine(cfg config.Config, log *slog.Logger, kb *core.KB, store core.Store, playbook string, warn bool) (*core.Engine, error) {
-	return core.NewEngine(kb, core.Options{
+// newEngine builds the engine from the configuration; serve adds the rate
+// limit and metrics through more.
+func newEngine(cfg config.Config, log *slog.Logger, kb *core.KB, store core.Store, playbook string, warn bool, more ...func(*core.Options)) (*core.Engine, error) {
+	opt := core.Options{
 		Key:         stateKey(cfg, log, warn),
 		DefaultLang: cfg.DefaultLang,
 		Store:       store,
 		Playbook:    playbook,
 		Logger:      log,
-	})
+	}
+	for _, f := range more {
+		f(&opt)
+	}
+	return core.NewEngine(kb, opt)
+}
+
+// withRateLimit applies KAIKETSU_RATE_LIMIT and KAIKETSU_RATE_BURST. Only
+// serve uses it: one person at a terminal (chat) is never limited.
+func withRateLimit(cfg config.Config) func(*core.Options) {
+	return func(o *core.Options) {
+		if cfg.RateLimit.Off() {
+			return
+		}
+		l, err := core.NewLimiter(cfg.RateLimit.N, cfg.RateLimit.Per, cfg.RateBurst, 0)
+		if err == nil { // config.Validate has already ruled out the errors
+			o.Limit = l
+		}
+	}
 }
 
 func validLang(l string) error {

@@ -60,7 +60,7 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer store.Close()
-	eng, err := newEngine(cfg, log, kb, store, "", true)
+	eng, err := newEngine(cfg, log, kb, store, "", true, withRateLimit(cfg))
 	if err != nil {
 		return err
 	}
