@@ -129,7 +129,8 @@ func yamlErrLine(err error) int {
 
 func yamlErrMsg(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	return yamlLine.ReplaceAllString(msg, "")
+	// "line 3: did not find..." loses its line (Line has it) and its colon.
+	return strings.TrimPrefix(yamlLine.ReplaceAllString(msg, ""), ": ")
 }
 
 // loader walks the YAML tree by hand, rather than decoding into structs, so
@@ -396,7 +397,11 @@ func (l *loader) step(n *yaml.Node, field string) *Step {
 			size += utf8.RuneCountInString(d) + 4 // "1. " and a newline
 		}
 		if size > MaxStepText {
-			l.errf(n, join(field, "text."+lang), "step text and its sub-steps are %d characters, more than %d", size, MaxStepText)
+			at := n // point at the text itself when there is one
+			if m["text"] != nil {
+				at = m["text"]
+			}
+			l.errf(at, join(field, "text."+lang), "step text and its sub-steps are %d characters, more than %d", size, MaxStepText)
 		}
 	}
 	if len(s.Do) > 0 {
