@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/kaiketsu/kaiketsu/adapters/httplog"
 	"github.com/kaiketsu/kaiketsu/config"
 	"github.com/kaiketsu/kaiketsu/core"
 )
@@ -118,10 +119,12 @@ func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
+	// httplog.Handler adds the request id to every line logged while
+	// handling a request.
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(httplog.Handler(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(httplog.Handler(slog.NewTextHandler(w, opts)))
 }
 
 // stateKey derives the token key from KAIKETSU_STATE_KEY, or makes a random
