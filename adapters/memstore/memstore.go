@@ -196,8 +196,10 @@ func (s *Store) Purge(_ context.Context, before time.Time) (int64, error) {
 			n++
 		}
 	}
+	// Retention counts from when a hand-off was solved, not created: an
+	// agent working a long-open hand-off still needs its transcript.
 	for _, h := range s.handoffs {
-		if h.Status == core.HandoffSolved && h.CreatedAt.Before(before) && h.Transcript != nil {
+		if h.Status == core.HandoffSolved && h.SolvedAt.Before(before) && h.Transcript != nil {
 			h.Transcript = nil
 			n++
 		}

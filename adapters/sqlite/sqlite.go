@@ -1,0 +1,357 @@
+// Package sqlite is the embedded core.Store, on modernc.org/sqlite (pure Go,
+// no cgo). One file holds everything; several processes may share it on one
+// machine (WAL mode, busy timeout), but for several hosts use
+// adapters/postgres.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kaiketsu/kaiketsu/core"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Scheme is the prefix of a SQLite KAIKETSU_DATABASE_URL: sqlite:PATH.
+const Scheme = "sqlite:"
+
+// busyTimeout is how long a connection waits for another writer (another
+// connection, or another process on the same file) before giving up.
+const busyTimeout = 10 * time.Second
+
+// Store is a core.Store in one SQLite database file.
+type Store struct {
+	db *sql.DB
+}
+
+var _ core.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database named by url, "sqlite:PATH"
+// or just PATH; ":memory:" is a private in-memory database. It applies the
+// pending migrations before returning.
+func Open(ctx context.Context, url string) (*Store, error) {
+	path := strings.TrimPrefix(url, Scheme)
+	if path == "" {
+		return nil, errors.New("open sqlite: empty path (use sqlite:kaiketsu.db or sqlite::memory:)")
+	}
+	memory := path == ":memory:" || strings.Contains(path, "mode=memory")
+	// Every connection of the pool gets the same settings: WAL lets readers
+	// run beside the one writer; busy_timeout makes writers from other
+	// connections and processes wait instead of failing with SQLITE_BUSY;
+	// _txlock=immediate takes the write lock at BEGIN, so a transaction
+	// never fails half-way when it starts writing.
+	params := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate", busyTimeout.Milliseconds())
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	db, err := sql.Open("sqlite", path+sep+params)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if memory {
+		// Each connection to :memory: is its own empty database: keep one.
+		db.SetMaxOpenConns(1)
+	}
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{db: db}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// DB returns the underlying database, for tests and tools.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// handoffColumns are read by scanHandoff, in this order.
+const handoffColumns = `id, platform, requester, requester_name, channel, playbook, topic, lang,
+	transcript, status, claimed_by, claimed_at, solved_by, solved_at, created_at, card`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanHandoff(r scanner) (*core.Handoff, error) {
+	var (
+		h                            core.Handoff
+		transcript                   sql.NullString
+		status                       string
+		claimedAt, solvedAt, created sql.NullInt64
+	)
+	err := r.Scan(&h.ID, &h.Platform, &h.Requester, &h.RequesterName, &h.Channel, &h.Playbook, &h.Topic, &h.Lang,
+		&transcript, &status, &h.ClaimedBy, &claimedAt, &h.SolvedBy, &solvedAt, &created, &h.Card)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	h.Ref = ref(h.ID)
+	h.Status = core.HandoffStatus(status)
+	h.ClaimedAt, h.SolvedAt, h.CreatedAt = fromMicros(claimedAt), fromMicros(solvedAt), fromMicros(created)
+	if transcript.Valid {
+		if err := json.Unmarshal([]byte(transcript.String), &h.Transcript); err != nil {
+			return nil, fmt.Errorf("hand-off %d: transcript: %w", h.ID, err)
+		}
+		if len(h.Transcript) == 0 {
+			h.Transcript = nil
+		}
+	}
+	return &h, nil
+}
+
+func ref(id int64) string { return fmt.Sprintf("K-%d", id) }
+
+// micros stores a time as Unix microseconds; the zero time is NULL.
+func micros(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(v.Int64).UTC()
+}
+
+func transcriptJSON(t []core.TranscriptEntry) (any, error) {
+	if len(t) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(t)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// CreateHandoff implements core.Store.
+func (s *Store) CreateHandoff(ctx context.Context, h *core.Handoff) error {
+	if h.CreatedAt.IsZero() {
+		h.CreatedAt = time.Now()
+	}
+	if h.Status == "" {
+		h.Status = core.HandoffOpen
+	}
+	tr, err := transcriptJSON(h.Transcript)
+	if err != nil {
+		return fmt.Errorf("create hand-off: transcript: %w", err)
+	}
+	err = s.db.QueryRowContext(ctx, `INSERT INTO handoffs
+		(platform, requester, requester_name, channel, playbook, topic, lang, transcript, status, claimed_by, claimed_at, solved_by, solved_at, created_at, card)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		h.Platform, h.Requester, h.RequesterName, h.Channel, h.Playbook, h.Topic, h.Lang, tr, string(h.Status),
+		h.ClaimedBy, micros(h.ClaimedAt), h.SolvedBy, micros(h.SolvedAt), micros(h.CreatedAt), h.Card).Scan(&h.ID)
+	if err != nil {
+		return fmt.Errorf("create hand-off: %w", err)
+	}
+	h.Ref = ref(h.ID)
+	return nil
+}
+
+// Handoff implements core.Store.
+func (s *Store) Handoff(ctx context.Context, id int64) (*core.Handoff, error) {
+	h, err := scanHandoff(s.db.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE id = ?`, id))
+	if err != nil && !errors.Is(err, core.ErrNotFound) {
+		return nil, fmt.Errorf("hand-off %d: %w", id, err)
+	}
+	return h, err
+}
+
+// ClaimHandoff implements core.Store. The claim is one conditional UPDATE:
+// SQLite serialises writers on the file, so of several concurrent claims,
+// through any number of connections or processes, exactly one finds the
+// hand-off still open.
+func (s *Store) ClaimHandoff(ctx context.Context, id int64, agent string, at time.Time) (*core.Handoff, error) {
+	h, err := scanHandoff(s.db.QueryRowContext(ctx, `UPDATE handoffs SET status = 'claimed', claimed_by = ?, claimed_at = ?
+		WHERE id = ? AND status = 'open' RETURNING `+handoffColumns, agent, micros(at), id))
+	if err == nil {
+		return h, nil
+	}
+	if !errors.Is(err, core.ErrNotFound) {
+		return nil, fmt.Errorf("claim hand-off %d: %w", id, err)
+	}
+	return s.lost(ctx, id)
+}
+
+// lost explains why a conditional update changed nothing: the hand-off is
+// unknown, already solved or already claimed (returned, so the caller can
+// say by whom).
+func (s *Store) lost(ctx context.Context, id int64) (*core.Handoff, error) {
+	h, err := s.Handoff(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if h.Status == core.HandoffSolved {
+		return h, core.ErrAlreadySolved
+	}
+	return h, core.ErrAlreadyClaimed
+}
+
+// SolveHandoff implements core.Store.
+func (s *Store) SolveHandoff(ctx context.Context, id int64, agent string, at time.Time) (*core.Handoff, error) {
+	h, err := scanHandoff(s.db.QueryRowContext(ctx, `UPDATE handoffs SET status = 'solved', solved_by = ?, solved_at = ?
+		WHERE id = ? AND status <> 'solved' RETURNING `+handoffColumns, agent, micros(at), id))
+	if err == nil {
+		return h, nil
+	}
+	if !errors.Is(err, core.ErrNotFound) {
+		return nil, fmt.Errorf("solve hand-off %d: %w", id, err)
+	}
+	h, err = s.Handoff(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return h, core.ErrAlreadySolved
+}
+
+// SetHandoffCard implements core.Store.
+func (s *Store) SetHandoffCard(ctx context.Context, id int64, card string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE handoffs SET card = ? WHERE id = ?`, card, id)
+	if err != nil {
+		return fmt.Errorf("set hand-off %d card: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("set hand-off %d card: %w", id, err)
+	} else if n == 0 {
+		return core.ErrNotFound
+	}
+	return nil
+}
+
+// ListHandoffs implements core.Store.
+func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.HandoffStatus) ([]*core.Handoff, error) {
+	q := `SELECT ` + handoffColumns + ` FROM handoffs`
+	var args []any
+	if len(status) > 0 {
+		q += ` WHERE status IN (?` + strings.Repeat(`, ?`, len(status)-1) + `)`
+		for _, st := range status {
+			args = append(args, string(st))
+		}
+	}
+	q += ` ORDER BY id DESC`
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list hand-offs: %w", err)
+	}
+	defer rows.Close()
+	var out []*core.Handoff
+	for rows.Next() {
+		h, err := scanHandoff(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list hand-offs: %w", err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list hand-offs: %w", err)
+	}
+	return out, nil
+}
+
+// RecordOutcome implements core.Store.
+func (s *Store) RecordOutcome(ctx context.Context, o core.Outcome) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO outcomes (walk, kind, platform, playbook, topic, step, lang, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (walk, kind, topic) DO NOTHING`,
+		o.Walk, string(o.Kind), o.Platform, o.Playbook, o.Topic, o.Step, o.Lang, o.At.UnixMicro())
+	if err != nil {
+		return fmt.Errorf("record outcome: %w", err)
+	}
+	return nil
+}
+
+// Outcomes implements core.Store.
+func (s *Store) Outcomes(ctx context.Context, since time.Time) ([]core.Outcome, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT walk, kind, platform, playbook, topic, step, lang, at
+		FROM outcomes WHERE at >= ? ORDER BY at, id`, since.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("outcomes: %w", err)
+	}
+	defer rows.Close()
+	var out []core.Outcome
+	for rows.Next() {
+		var (
+			o    core.Outcome
+			kind string
+			at   sql.NullInt64
+		)
+		if err := rows.Scan(&o.Walk, &kind, &o.Platform, &o.Playbook, &o.Topic, &o.Step, &o.Lang, &at); err != nil {
+			return nil, fmt.Errorf("outcomes: %w", err)
+		}
+		o.Kind, o.At = core.OutcomeKind(kind), fromMicros(at)
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("outcomes: %w", err)
+	}
+	return out, nil
+}
+
+// FirstSeen implements core.Store.
+func (s *Store) FirstSeen(ctx context.Context, key string, at time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO seen_keys (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, at.UnixMicro())
+	if err != nil {
+		return false, fmt.Errorf("first seen: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("first seen: %w", err)
+	}
+	return n == 1, nil
+}
+
+// Purge implements core.Store. A solved hand-off keeps its row (its
+// reference stays valid and it still counts) but loses its transcript once
+// it was solved before the cut-off; open and claimed ones keep theirs,
+// since someone still needs it.
+func (s *Store) Purge(ctx context.Context, before time.Time) (int64, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("purge: %w", err)
+	}
+	defer tx.Rollback()
+	cut := before.UnixMicro()
+	var total int64
+	for _, q := range []string{
+		`DELETE FROM outcomes WHERE at < ?`,
+		`DELETE FROM seen_keys WHERE at < ?`,
+		`UPDATE handoffs SET transcript = NULL WHERE status = 'solved' AND solved_at < ? AND transcript IS NOT NULL`,
+	} {
+		res, err := tx.ExecContext(ctx, q, cut)
+		if err != nil {
+			return 0, fmt.Errorf("purge: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("purge: %w", err)
+		}
+		total += n
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("purge: %w", err)
+	}
+	return total, nil
+}
+
+// Ping implements core.Store.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Close implements core.Store.
+func (s *Store) Close() error { return s.db.Close() }

@@ -1,0 +1,97 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kaiketsu/kaiketsu/adapters/sqlite"
+	"github.com/kaiketsu/kaiketsu/adapters/storetest"
+	"github.com/kaiketsu/kaiketsu/core"
+)
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) core.Store {
+		s, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "kaiketsu.db"))
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+func TestStoreInMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) core.Store {
+		s, err := sqlite.Open(context.Background(), "sqlite::memory:")
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+// TestShared opens separate Store instances (separate connection pools, as
+// two processes would have) on one file.
+func TestShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) storetest.Opener {
+		url := "sqlite:" + filepath.Join(t.TempDir(), "kaiketsu.db")
+		return func() (core.Store, error) { return sqlite.Open(context.Background(), url) }
+	})
+}
+
+func TestOpenSettings(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for pragma, want := range map[string]string{
+		"journal_mode": "wal",
+		"foreign_keys": "1",
+		"busy_timeout": "10000",
+	} {
+		var got string
+		if err := s.DB().QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatalf("PRAGMA %s: %v", pragma, err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+		}
+	}
+	var versions []int
+	rows, err := s.DB().QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		rows.Scan(&v)
+		versions = append(versions, v)
+	}
+	if len(versions) == 0 || versions[0] != 1 {
+		t.Errorf("schema_migrations versions = %v, want to start at 1", versions)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	ctx := context.Background()
+	for _, url := range []string{
+		"sqlite:",
+		"sqlite:" + filepath.Join(t.TempDir(), "missing-dir", "k.db"),
+	} {
+		s, err := sqlite.Open(ctx, url)
+		if err == nil {
+			s.Close()
+			t.Errorf("Open(%q) succeeded, want an error", url)
+			continue
+		}
+		if !strings.Contains(err.Error(), "sqlite") {
+			t.Errorf("Open(%q) error %q does not say it is about sqlite", url, err)
+		}
+	}
+}
