@@ -113,7 +113,9 @@ func (s sealer) decode(tok string) (State, error) {
 		return bad("not a walkthrough token")
 	}
 	b, err := b64.DecodeString(tok[len(TokenPrefix):])
-	if err != nil {
+	// The decoder ignores newlines and the spare bits of the last
+	// character; only the one canonical spelling of a token is ours.
+	if err != nil || b64.EncodeToString(b) != tok[len(TokenPrefix):] {
 		return bad("not base64")
 	}
 	if len(b) < 10+1+macLen {
