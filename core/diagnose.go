@@ -13,32 +13,60 @@ type Match struct {
 	Score float64
 }
 
-// Diagnosis thresholds, tuned on core/testdata/eval. A topic must score
-// minScore to be offered at all; a runner-up within closeRatio of the best
-// makes the answer "which is closest?" instead of a confident diagnosis.
+// How diagnosis decides, tuned on core/testdata/eval (see eval_test.go).
 const (
-	minScore   = 0.22
-	closeRatio = 0.80
 	maxMatches = 3
+	// closeRatio: a runner-up scoring at least this share of the best makes
+	// the answer "which is closest?" rather than a confident diagnosis.
+	closeRatio = 0.80
+)
+
+// Tunables of the scoring, variables so that the evaluation can explore them.
+var (
+	// nearestWeight mixes a topic's nearest example with its centroid.
+	nearestWeight = 0.3
+	// keywordBonus is added to the evidence for each keyword in the text.
+	keywordBonus = 0.12
+	// unknownWeight weighs features no playbook uses in the evidence: a
+	// message mostly about something else scores low everywhere.
+	unknownWeight = 0.0
+	// minEvidence is the least similarity to a topic's examples for the
+	// topic to be offered at all, whatever the classifier says.
+	minEvidence = 0.12
+	// minProb is the least classifier probability for a topic.
+	minProb = 0.0
+	// minScoreKNN is the threshold for playbooks too large to train a
+	// classifier for, where the evidence alone decides.
+	minScoreKNN = 0.22
+	// oosMargin: a topic whose nearest example is not at least this close
+	// compared with the nearest out-of-scope phrasing is not offered.
+	oosMargin = 0.8
 )
 
 // index is the diagnosis model built from every playbook's examples and
-// keywords: TF-IDF vectors over features, searched through inverted lists.
-// Each topic is scored by its nearest example and by its centroid, so that a
-// phrasing that mixes words from several examples still finds its topic.
+// keywords. Two parts work together:
+//   - evidence: TF-IDF vectors searched through inverted lists; each topic
+//     is scored by its nearest example and its centroid, so that a phrasing
+//     mixing words from several examples still finds its topic. It finds
+//     the candidates fast, even among 10,000 topics, and says whether the
+//     text is near anything at all.
+//   - a classifier per playbook (linear, softmax over its topics plus "out
+//     of scope"), trained at load on the same examples and on the
+//     playbook's out_of_scope phrasings. It weighs which words separate one
+//     cause from another ("changed" vs "forgot"), which similarity alone
+//     does poorly. Playbooks too large to train in the budget go without.
 type index struct {
-	feats    map[string]int32
-	idf      []float32
-	docs     []doc
-	postings [][]posting // feature -> example docs
-	centroid [][]posting // feature -> topics
-	topics   []*Topic
-	keywords [][]string // per topic, normalized keywords
-	pool     sync.Pool
-}
-
-type doc struct {
-	topic int32 // -1: out of scope
+	feats      map[string]int32
+	idf        []float32
+	docs       []int32     // example doc -> topic (-1: out of scope)
+	postings   [][]posting // feature -> example docs
+	centroid   [][]posting // feature -> topics
+	topics     []*Topic
+	topicBook  []int32
+	books      []*bookModel
+	keywords   [][]string // per topic, normalized keywords
+	unknownIDF float64
+	pool       sync.Pool
 }
 
 type posting struct {
@@ -46,23 +74,37 @@ type posting struct {
 	w  float32
 }
 
+// bookModel is one playbook's share of the index.
+type bookModel struct {
+	first, n int // its topics are index.topics[first:first+n]
+	lr       *linear
+}
+
 type scratch struct {
-	doc   []float32
-	topic []float32
-	best  []float32
-	touch []int32
-	ttouc []int32
-	q     map[int32]float64
+	doc      []float32
+	topic    []float32
+	best     []float32
+	bestOOS  []float32 // per book
+	touch    []int32
+	ttouch   []int32
+	q        map[int32]float64 // idf-weighted, for evidence
+	raw      map[int32]float64 // unweighted, for the classifier
+	logits   []float64
+	books    []int32
+	bookSeen []bool
+}
+
+// example is a training text turned into features.
+type example struct {
+	topic int32 // global topic index, -1: out of scope
+	book  int32
+	vec   map[int32]float64
 }
 
 func newIndex(books []*Playbook) *index {
 	ix := &index{feats: map[string]int32{}}
-	type raw struct {
-		topic int32
-		vec   map[int32]float64
-	}
-	var raws []raw
-	add := func(topic int32, text string) {
+	var exs []example
+	add := func(book, topic int32, text string) {
 		v := map[int32]float64{}
 		features(Normalize(text), func(f string, w float64) {
 			id, ok := ix.feats[f]
@@ -73,70 +115,97 @@ func newIndex(books []*Playbook) *index {
 			v[id] = math.Max(v[id], w)
 		})
 		if len(v) > 0 {
-			raws = append(raws, raw{topic, v})
+			exs = append(exs, example{topic, book, v})
 		}
 	}
-	for _, p := range books {
+	for bi, p := range books {
+		bm := &bookModel{first: len(ix.topics), n: len(p.Topics)}
+		ix.books = append(ix.books, bm)
 		for _, t := range p.Topics {
 			ti := int32(len(ix.topics))
 			ix.topics = append(ix.topics, t)
+			ix.topicBook = append(ix.topicBook, int32(bi))
 			var kws []string
 			for _, lang := range p.Languages {
 				for _, e := range t.Examples[lang] {
-					add(ti, e)
+					add(int32(bi), ti, e)
 				}
 				for _, k := range t.Keywords[lang] {
-					add(ti, k)
+					add(int32(bi), ti, k)
 					if nk := Normalize(k); nk != "" {
 						kws = append(kws, nk)
 					}
 				}
-				add(ti, t.Title[lang])
+				add(int32(bi), ti, t.Title[lang])
 			}
 			ix.keywords = append(ix.keywords, kws)
 		}
 		for _, lang := range p.Languages {
 			for _, e := range p.OutOfScope[lang] {
-				add(-1, e)
+				add(int32(bi), -1, e)
 			}
 		}
 	}
+	ix.buildEvidence(exs)
+	for bi, bm := range ix.books {
+		bm.lr = trainLinear(exs, int32(bi), bm)
+	}
+	ix.pool.New = func() any {
+		return &scratch{
+			doc:      make([]float32, len(ix.docs)),
+			topic:    make([]float32, len(ix.topics)),
+			best:     make([]float32, len(ix.topics)),
+			bestOOS:  make([]float32, len(ix.books)),
+			bookSeen: make([]bool, len(ix.books)),
+			q:        map[int32]float64{},
+			raw:      map[int32]float64{},
+		}
+	}
+	return ix
+}
+
+// buildEvidence makes the TF-IDF inverted lists of examples and centroids.
+func (ix *index) buildEvidence(exs []example) {
 	df := make([]int, len(ix.feats))
-	for _, r := range raws {
-		for f := range r.vec {
+	for _, e := range exs {
+		for f := range e.vec {
 			df[f]++
 		}
 	}
-	n := float64(len(raws)) + 1
+	n := float64(len(exs)) + 1
 	ix.idf = make([]float32, len(ix.feats))
 	for f, d := range df {
 		ix.idf[f] = float32(math.Log(n / float64(d)))
 	}
+	ix.unknownIDF = unknownWeight * math.Log(n)
 	ix.postings = make([][]posting, len(ix.feats))
 	cent := make([]map[int32]float64, len(ix.topics))
 	for i := range cent {
 		cent[i] = map[int32]float64{}
 	}
-	for di, r := range raws {
+	for _, e := range exs {
 		norm := 0.0
-		for f, w := range r.vec {
+		for f, w := range e.vec {
 			x := w * float64(ix.idf[f])
-			r.vec[f] = x
 			norm += x * x
 		}
-		norm = math.Sqrt(norm)
 		if norm == 0 {
 			continue
 		}
-		for f, x := range r.vec {
-			x /= norm
-			ix.postings[f] = append(ix.postings[f], posting{int32(di), float32(x)})
-			if r.topic >= 0 {
-				cent[r.topic][f] += x
+		norm = math.Sqrt(norm)
+		di := int32(len(ix.docs))
+		topic := e.topic
+		if topic < 0 {
+			topic = -1 - e.book // out of scope of this book
+		}
+		ix.docs = append(ix.docs, topic)
+		for f, w := range e.vec {
+			x := w * float64(ix.idf[f]) / norm
+			ix.postings[f] = append(ix.postings[f], posting{di, float32(x)})
+			if e.topic >= 0 {
+				cent[e.topic][f] += x
 			}
 		}
-		ix.docs = append(ix.docs, doc{r.topic})
-		_ = di
 	}
 	ix.centroid = make([][]posting, len(ix.feats))
 	for ti, c := range cent {
@@ -149,20 +218,11 @@ func newIndex(books []*Playbook) *index {
 			ix.centroid[f] = append(ix.centroid[f], posting{int32(ti), float32(x / norm)})
 		}
 	}
-	ix.pool.New = func() any {
-		return &scratch{
-			doc:   make([]float32, len(raws)),
-			topic: make([]float32, len(ix.topics)),
-			best:  make([]float32, len(ix.topics)+1),
-			q:     map[int32]float64{},
-		}
-	}
-	return ix
 }
 
-// diagnose ranks the topics for text. It returns at most maxMatches, best
-// first, and none when nothing fits or the text is nearer to what the
-// playbooks say they do not cover.
+// diagnose ranks the topics for text: at most maxMatches, best first; none
+// when nothing fits or the text is about something the playbooks do not
+// cover.
 func (ix *index) diagnose(text string) []Match {
 	norm := Normalize(text)
 	if norm == "" {
@@ -171,20 +231,29 @@ func (ix *index) diagnose(text string) []Match {
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
 	clear(s.q)
+	clear(s.raw)
+	unknown := 0.0
 	features(norm, func(f string, w float64) {
 		if id, ok := ix.feats[f]; ok {
 			s.q[id] = math.Max(s.q[id], w*float64(ix.idf[id]))
+			s.raw[id] = math.Max(s.raw[id], w)
+		} else {
+			x := w * ix.unknownIDF
+			unknown += x * x
 		}
 	})
-	qn := 0.0
+	qn := unknown
 	for _, x := range s.q {
 		qn += x * x
 	}
-	if qn == 0 {
+	if len(s.q) == 0 || qn == 0 {
 		return nil
 	}
 	qn = math.Sqrt(qn)
-	s.touch, s.ttouc = s.touch[:0], s.ttouc[:0]
+
+	// Evidence: dot products with every example and centroid that shares a
+	// feature with the text.
+	s.touch, s.ttouch = s.touch[:0], s.ttouch[:0]
 	for f, x := range s.q {
 		qx := float32(x / qn)
 		for _, p := range ix.postings[f] {
@@ -195,44 +264,65 @@ func (ix *index) diagnose(text string) []Match {
 		}
 		for _, p := range ix.centroid[f] {
 			if s.topic[p.id] == 0 {
-				s.ttouc = append(s.ttouc, p.id)
+				s.ttouch = append(s.ttouch, p.id)
 			}
 			s.topic[p.id] += qx * p.w
 		}
 	}
-	// Nearest example per topic; the last slot is "out of scope".
-	oos := len(ix.topics)
 	for _, d := range s.touch {
-		t := int(ix.docs[d].topic)
-		if t < 0 {
-			t = oos
-		}
-		if s.doc[d] > s.best[t] {
-			s.best[t] = s.doc[d]
+		if t := ix.docs[d]; t >= 0 {
+			s.best[t] = max(s.best[t], s.doc[d])
+		} else {
+			b := -1 - t
+			s.bestOOS[b] = max(s.bestOOS[b], s.doc[d])
 		}
 		s.doc[d] = 0
 	}
-	bestOOS := s.best[oos]
-	s.best[oos] = 0
-	var out []Match
-	nearest := float32(0)
-	for _, t := range s.ttouc {
-		score := 0.55*float64(s.best[t]) + 0.45*float64(s.topic[t])
+	s.books = s.books[:0]
+	for _, t := range s.ttouch {
+		ev := nearestWeight*float64(s.best[t]) + (1-nearestWeight)*float64(s.topic[t])
 		for _, k := range ix.keywords[t] {
 			if strings.Contains(norm, k) {
-				score += 0.12
+				ev += keywordBonus
 			}
 		}
-		if score >= minScore {
-			out = append(out, Match{ix.topics[t], math.Min(1, score)})
-			nearest = max(nearest, s.best[t])
+		s.topic[t] = float32(ev) // evidence, reused below
+		if b := ix.topicBook[t]; !s.bookSeen[b] {
+			s.bookSeen[b] = true
+			s.books = append(s.books, b)
 		}
+	}
+
+	var out []Match
+	for _, b := range s.books {
+		bm := ix.books[b]
+		if bm.lr == nil {
+			// Evidence alone: the topic must be near enough, and nearer
+			// than anything the playbook says it does not cover.
+			for _, t := range s.ttouch {
+				if ix.topicBook[t] == b && float64(s.topic[t]) >= minScoreKNN && s.best[t] >= s.bestOOS[b] {
+					out = append(out, Match{ix.topics[t], math.Min(1, float64(s.topic[t]))})
+				}
+			}
+			continue
+		}
+		probs := bm.lr.probs(s.raw, math.Sqrt(sumSquares(s.raw)+unknown*0), &s.logits)
+		none := probs[bm.n]
+		for _, t := range s.ttouch {
+			if ix.topicBook[t] != b {
+				continue
+			}
+			p := probs[int(t)-bm.first]
+			if float64(s.topic[t]) >= minEvidence && p > none && p >= minProb && float64(s.best[t]) >= oosMargin*float64(s.bestOOS[b]) {
+				out = append(out, Match{ix.topics[t], p})
+			}
+		}
+	}
+	for _, t := range s.ttouch {
 		s.topic[t], s.best[t] = 0, 0
 	}
-	// Nearer to something the playbooks say they do not cover than to
-	// anything they do: no topic, rather than a wrong one.
-	if bestOOS > nearest {
-		return nil
+	for _, b := range s.books {
+		s.bestOOS[b], s.bookSeen[b] = 0, false
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
@@ -244,4 +334,12 @@ func (ix *index) diagnose(text string) []Match {
 		out = out[:maxMatches]
 	}
 	return out
+}
+
+func sumSquares(m map[int32]float64) float64 {
+	s := 0.0
+	for _, x := range m {
+		s += x * x
+	}
+	return s
 }

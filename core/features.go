@@ -17,6 +17,11 @@ const (
 	wTrigram = 0.3
 )
 
+var (
+	wKanjiWord = 1.0
+	jaTrigram  = 0.5
+)
+
 // concepts maps surface forms people use in support chat, in either
 // language, to one shared token, so that "pw", "passwd", "ぱすわーど" and
 // "パスワード" meet. It is general support vocabulary, not playbook knowledge.
@@ -25,12 +30,12 @@ var concepts = map[string][]string{
 	"signin":   {"login", "logins", "logon", "signin", "signon", "ろぐいん", "さいんいん", "ろぐおん"},
 	"account":  {"account", "accounts", "acct", "acc", "accnt", "あかうんと", "あかんと"},
 	"email":    {"email", "emails", "e-mail", "mail", "gmail", "inbox", "めーる", "めあど", "めるあど", "めーるあどれす"},
-	"otp":      {"otp", "2fa", "mfa", "2sv", "totp", "onetime", "one-time", "ワンタイム", "わんたいむ", "二段階", "2段階", "二要素", "2要素"},
-	"code":     {"code", "codes", "pin", "こーど", "番号"},
+	"otp":      {"otp", "2fa", "mfa", "2sv", "totp", "onetime", "one-time", "ワンタイム", "わんたいむ", "二段階", "2段階", "二要素", "2要素", "authenticator", "認証あぷり"},
+	"code":     {"code", "codes", "pin", "digit", "digits", "こーど", "番号", "数字", "桁"},
 	"captcha":  {"captcha", "captchas", "recaptcha", "catpcha", "capcha", "captcah", "きゃぷちゃ", "きゃぷしゃ", "画像認証"},
 	"hack":     {"hack", "hacked", "hacker", "hackers", "hacking", "compromised", "stolen", "hijacked", "takeover", "はっく", "はっきんぐ", "はっかー", "乗っ取", "のっと", "乗取", "不正"},
 	"forgot":   {"forgot", "forget", "forgotten", "forgetting", "remember", "recall", "忘れ", "わすれ", "思い出せ", "おもいだせ"},
-	"browser":  {"browser", "chrome", "safari", "firefox", "edge", "cache", "cookie", "cookies", "ぶらうざ", "くろーむ", "きゃっしゅ", "くっきー"},
+	"browser":  {"browser", "chrome", "safari", "firefox", "edge", "cache", "cookie", "cookies", "incognito", "ぶらうざ", "くろーむ", "きゃっしゅ", "くっきー", "しーくれっと"},
 	"reset":    {"reset", "resetting", "recover", "recovery", "りせっと", "再設定", "さいせってい"},
 	"cannot":   {"cant", "cannot", "couldnt", "unable", "wont", "doesnt", "できない", "できません", "出来ない", "出来ません", "できん", "でけへん"},
 	"phone":    {"phone", "sms", "text", "mobile", "cell", "でんわ", "電話", "携帯", "すまほ"},
@@ -73,6 +78,9 @@ var stopwords = map[string]bool{
 	"what": true, "there": true, "from": true, "by": true, "as": true, "if": true, "its": true, "please": true,
 	"pls": true, "plz": true, "help": true, "hi": true, "hey": true, "hello": true, "some": true, "any": true,
 	"again": true, "now": true, "still": true, "all": true, "when": true, "how": true, "why": true, "then": true,
+	"ok": true, "okay": true, "bye": true, "thanks": true, "thank": true, "thx": true, "ty": true,
+	"got": true, "like": true, "really": true, "very": true, "too": true, "will": true, "would": true,
+	"can": true, "could": true, "should": true, "they": true, "them": true, "he": true, "she": true,
 	"amazon": true, "amzn": true,
 }
 
@@ -92,6 +100,9 @@ func stem(w string) string {
 	}
 	if len(w) > 3 && w[len(w)-1] == w[len(w)-2] {
 		w = w[:len(w)-1] // resett -> reset
+	}
+	if len(w) > 3 && w[len(w)-1] == 'e' {
+		w = w[:len(w)-1] // place, placed -> plac
 	}
 	return w
 }
@@ -157,15 +168,33 @@ func japanese(s string, emit func(string, float64)) {
 			emit("c:"+c.concept, wConcept)
 		}
 	}
-	var p1 rune = -1
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
+	var p1, p2 rune = -1, -1
+	han := -1 // start of the current run of kanji
+	for i, r := range s {
+		isHan := unicode.Is(unicode.Han, r)
+		if isHan {
 			emit("k:"+string(r), wKanji)
+			if han < 0 {
+				han = i
+			}
+		} else if han >= 0 {
+			if w := s[han:i]; utf8.RuneCountInString(w) >= 2 {
+				emit("h:"+w, wKanjiWord) // a kanji compound is nearly a word
+			}
+			han = -1
 		}
 		if p1 >= 0 {
 			emit("b:"+string(p1)+string(r), wBigram)
 		}
-		p1 = r
+		if p2 >= 0 && jaTrigram > 0 {
+			emit("3:"+string(p2)+string(p1)+string(r), jaTrigram)
+		}
+		p2, p1 = p1, r
+	}
+	if han >= 0 {
+		if w := s[han:]; utf8.RuneCountInString(w) >= 2 {
+			emit("h:"+w, wKanjiWord)
+		}
 	}
 	if utf8.RuneCountInString(s) == 1 && !unicode.Is(unicode.Han, p1) {
 		emit("b:"+s, wBigram)

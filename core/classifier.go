@@ -1,0 +1,155 @@
+package core
+
+import "math"
+
+// Training of the per-playbook classifier. It is deterministic (no random
+// shuffling), so a playbook always diagnoses the same way.
+const (
+	// trainBudget caps examples x classes x epochs, so that loading a very
+	// large playbook stays fast; such a playbook relies on evidence alone.
+	trainBudget = 8_000_000
+	maxEpochs   = 60
+	minEpochs   = 8
+	learnRate   = 0.5
+	l2          = 1e-4
+)
+
+// linear is a multinomial logistic regression over one playbook's topics
+// plus a last class, "out of scope".
+type linear struct {
+	classes int
+	rows    map[int32]int32 // feature id -> row of w
+	w       []float32       // len(rows) x classes
+	bias    []float32
+}
+
+// trainLinear fits the classifier for book bm on its examples. It returns
+// nil when the playbook is too large for the budget.
+func trainLinear(all []example, book int32, bm *bookModel) *linear {
+	var exs []example
+	for _, e := range all {
+		if e.book == book {
+			exs = append(exs, e)
+		}
+	}
+	classes := bm.n + 1
+	if len(exs) == 0 || len(exs)*classes*minEpochs > trainBudget {
+		return nil
+	}
+	epochs := min(maxEpochs, trainBudget/(len(exs)*classes))
+	m := &linear{classes: classes, rows: map[int32]int32{}, bias: make([]float32, classes)}
+	type sample struct {
+		y     int
+		feats []int32 // rows
+		vals  []float64
+	}
+	samples := make([]sample, len(exs))
+	for i, e := range exs {
+		y := bm.n
+		if e.topic >= 0 {
+			y = int(e.topic) - bm.first
+		}
+		norm := math.Sqrt(sumSquares(e.vec))
+		s := sample{y: y}
+		for f, x := range e.vec {
+			r, ok := m.rows[f]
+			if !ok {
+				r = int32(len(m.rows))
+				m.rows[f] = r
+			}
+			s.feats = append(s.feats, r)
+			s.vals = append(s.vals, x/norm)
+		}
+		samples[i] = s
+	}
+	w := make([]float64, len(m.rows)*classes)
+	bias := make([]float64, classes)
+	logits := make([]float64, classes)
+	n := len(samples)
+	// A stride coprime with n visits every sample once per epoch in a
+	// scrambled but fixed order.
+	stride := 7919 % n
+	for stride == 0 || gcd(stride, n) != 1 {
+		stride++
+	}
+	for ep := 0; ep < epochs; ep++ {
+		rate := learnRate / (1 + 0.05*float64(ep))
+		for k := 0; k < n; k++ {
+			s := samples[(k*stride+ep)%n]
+			copy(logits, bias)
+			for j, r := range s.feats {
+				row := w[int(r)*classes : int(r+1)*classes]
+				for c := range logits {
+					logits[c] += row[c] * s.vals[j]
+				}
+			}
+			softmax(logits)
+			logits[s.y] -= 1 // gradient of the loss for each class
+			for c, g := range logits {
+				bias[c] -= rate * g
+			}
+			for j, r := range s.feats {
+				row := w[int(r)*classes : int(r+1)*classes]
+				for c, g := range logits {
+					row[c] -= rate * (g*s.vals[j] + l2*row[c])
+				}
+			}
+		}
+	}
+	m.w = make([]float32, len(w))
+	for i, x := range w {
+		m.w[i] = float32(x)
+	}
+	for i, x := range bias {
+		m.bias[i] = float32(x)
+	}
+	return m
+}
+
+// probs returns the probability of each class for features x (unweighted,
+// divided by norm). The slice is buf's, reused across calls.
+func (m *linear) probs(x map[int32]float64, norm float64, buf *[]float64) []float64 {
+	if cap(*buf) < m.classes {
+		*buf = make([]float64, m.classes)
+	}
+	logits := (*buf)[:m.classes]
+	for c := range logits {
+		logits[c] = float64(m.bias[c])
+	}
+	if norm > 0 {
+		for f, v := range x {
+			r, ok := m.rows[f]
+			if !ok {
+				continue
+			}
+			row := m.w[int(r)*m.classes : int(r+1)*m.classes]
+			for c := range logits {
+				logits[c] += float64(row[c]) * v / norm
+			}
+		}
+	}
+	softmax(logits)
+	return logits
+}
+
+func softmax(v []float64) {
+	mx := math.Inf(-1)
+	for _, x := range v {
+		mx = math.Max(mx, x)
+	}
+	sum := 0.0
+	for i, x := range v {
+		v[i] = math.Exp(x - mx)
+		sum += v[i]
+	}
+	for i := range v {
+		v[i] /= sum
+	}
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
