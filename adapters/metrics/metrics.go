@@ -137,7 +137,7 @@ func (m *Metrics) HandoffPostRetry(platform string) {
 	m.handoffRetries.WithLabelValues(label(platform)).Inc()
 }
 
-// KBLoaded records a playbook (re)load: ok false when a broken edit was
+// KBLoaded records a playbook reload: ok false when a broken edit was
 // rejected; topics is the number of topics now served.
 func (m *Metrics) KBLoaded(ok bool, topics int) {
 	if ok {
@@ -147,6 +147,9 @@ func (m *Metrics) KBLoaded(ok bool, topics int) {
 	}
 	m.topics.Set(float64(topics))
 }
+
+// SetTopics records the number of topics served, at start.
+func (m *Metrics) SetTopics(n int) { m.topics.Set(float64(n)) }
 
 // label keeps a platform label to the known values, so that a caller's
 // typo cannot grow the series without bound.
