@@ -34,7 +34,7 @@ var (
 	// topic to be offered at all, whatever the classifier says.
 	minEvidence = 0.12
 	// minProb is the least classifier probability for a topic.
-	minProb = 0.0
+	minProb = 0.1
 	// minScoreKNN is the threshold for playbooks too large to train a
 	// classifier for, where the evidence alone decides.
 	minScoreKNN = 0.22
