@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kaiketsu/kaiketsu/adapters/metrics"
 	"github.com/kaiketsu/kaiketsu/config"
 	"github.com/kaiketsu/kaiketsu/core"
 )
@@ -27,6 +28,9 @@ type deps struct {
 	eng   *core.Engine
 	store core.Store
 	mux   *http.ServeMux
+	// metrics counts what adapters see beyond answers (hand-off post
+	// retries: metrics.HandoffPostRetry).
+	metrics *metrics.Metrics
 }
 
 // edge is a platform running inside kaiketsu serve.
@@ -60,11 +64,20 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer store.Close()
-	eng, err := newEngine(cfg, log, kb, store, "", true, withRateLimit(cfg))
+	met := metrics.New()
+	met.SetTopics(topicCount(kb))
+	eng, err := newEngine(cfg, log, kb, met.Store(store), "", true, withRateLimit(cfg), withMetrics(met))
 	if err != nil {
 		return err
 	}
-	d := &deps{cfg: cfg, log: log, eng: eng, store: store, mux: http.NewServeMux()}
+	d := &deps{cfg: cfg, log: log, eng: eng, store: store, mux: http.NewServeMux(), metrics: met}
+	stopMetrics, err := serveMetrics(ctx, cfg, log, met, d.mux)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	stopReload := startReload(ctx, d, met.KBLoaded)
+	defer stopReload()
 	d.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -100,7 +113,7 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           d.mux,
+		Handler:           instrument(log, met, d.mux),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,
