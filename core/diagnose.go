@@ -19,6 +19,10 @@ const (
 	// closeRatio: a runner-up scoring at least this share of the best makes
 	// the answer "which is closest?" rather than a confident diagnosis.
 	closeRatio = 0.80
+	// confident is the least score for starting a walkthrough straight
+	// away; below it ("I can't sign in") the person picks among the
+	// candidates.
+	confident = 0.60
 )
 
 // Tunables of the scoring, variables so that the evaluation can explore them.

@@ -162,10 +162,22 @@ func (e *Engine) Lang(text, locale string) string {
 	if l := DetectLang(text); l != "" {
 		return l
 	}
-	if l := langOf(locale); l != "" {
+	if l := langOf(locale); l != "" && e.speaks(l) {
 		return l
 	}
 	return e.opt.DefaultLang
+}
+
+// speaks reports whether a playbook the engine serves is written in lang, so
+// that a locale no playbook speaks ("fr-FR") falls back to the default
+// rather than labelling English text as French.
+func (e *Engine) speaks(lang string) bool {
+	for _, p := range e.KB().books {
+		if (e.opt.Playbook == "" || p.ID == e.opt.Playbook) && contains(p.Languages, lang) {
+			return true
+		}
+	}
+	return false
 }
 
 // Diagnose ranks the topics for text, restricted to the engine's playbook
@@ -242,7 +254,7 @@ func (e *Engine) ask(ctx context.Context, req Request) Answer {
 	case len(ms) == 0:
 		a = e.menu(lang, walk, msgNoMatch, msgNoMatchBody)
 		a.Kind = KindNoMatch
-	case len(ms) == 1 || ms[1].Score < closeRatio*ms[0].Score:
+	case ms[0].Score >= confident && (len(ms) == 1 || ms[1].Score < closeRatio*ms[0].Score):
 		t := ms[0].Topic
 		a = e.start(ctx, req, t, lang, walk)
 	default:
@@ -373,8 +385,9 @@ func (e *Engine) start(ctx context.Context, req Request, t *Topic, lang string, 
 func (e *Engine) advance(ctx context.Context, req Request, w walkState, next *Step, term string) Answer {
 	switch {
 	case next != nil:
+		from := w.current().topic
 		w.path = append(w.path[:len(w.path):len(w.path)], next.index)
-		if next.topic != w.current().topic && next.pos == 0 {
+		if next.topic != from && next.pos == 0 {
 			e.record(ctx, req, w, OutcomeStarted, next.topic, 0)
 		}
 		return e.step(w)
@@ -460,8 +473,8 @@ func (e *Engine) menu(lang string, walk uint32, title, body string) Answer {
 func (e *Engine) choose(ms []Match, lang string, walk uint32) Answer {
 	a := Answer{Kind: KindChoose, Lang: lang, Title: msg(msgChoose, lang), Text: msg(msgChooseBody, lang)}
 	for _, m := range ms {
-		if m.Score < closeRatio*ms[0].Score {
-			break
+		if ms[0].Score >= confident && m.Score < closeRatio*ms[0].Score {
+			break // a clear runner-up list: only the close ones
 		}
 		p := m.Topic.playbook
 		w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
@@ -474,7 +487,7 @@ func (e *Engine) choose(ms []Match, lang string, walk uint32) Answer {
 	p := ms[0].Topic.playbook
 	w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
 	a.Buttons = append(a.Buttons,
-		Button{ID: e.token(w, ActRestart, 0), Label: msg(msgRestart, lang)},
+		Button{ID: e.token(w, ActRestart, 0), Label: msg(msgOther, lang)},
 		Button{ID: e.token(w, ActHuman, 0), Label: msg(msgHuman, lang), Style: StyleDanger})
 	return a
 }

@@ -11,6 +11,7 @@ const (
 	msgBack          = "back"
 	msgHuman         = "human"
 	msgRestart       = "restart"
+	msgOther         = "other"
 	msgStepOf        = "step-of"
 	msgChoose        = "choose"
 	msgChooseBody    = "choose-body"
@@ -42,6 +43,7 @@ var messages = map[string]Text{
 	msgBack:         {"en": "↩ Back", "ja": "↩ 戻る"},
 	msgHuman:        {"en": "🙋 Talk to a person", "ja": "🙋 担当者と話す"},
 	msgRestart:      {"en": "🔄 Start over", "ja": "🔄 最初から"},
+	msgOther:        {"en": "🔎 Something else", "ja": "🔎 ほかの原因"},
 	msgStepOf:       {"en": "Step %d of %d", "ja": "ステップ %d / %d"},
 	msgChoose:       {"en": "Which is closest?", "ja": "どれがいちばん近いですか?"},
 	msgChooseBody:   {"en": "A few causes fit what you wrote. Pick the one that sounds most like your situation.", "ja": "いくつかの原因が考えられます。状況にいちばん近いものを選んでください。"},
