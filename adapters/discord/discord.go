@@ -1,0 +1,325 @@
+// Package discord is the Discord edge of Kaiketsu: the /support slash
+// command, its autocomplete and the walkthrough buttons, received over the
+// HTTP interactions endpoint (Ed25519-verified) or over the Gateway, and
+// the hand-off cards posted to the support channel.
+//
+// Both ways in share one path: an interaction is decoded into discordgo's
+// types and answered by Handler.Respond; the HTTP endpoint writes the
+// answer in its response, the Gateway posts it to the callback endpoint.
+package discord
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/kaiketsu/kaiketsu/core"
+)
+
+// Platform is the name hand-offs and outcomes record for Discord.
+const Platform = "discord"
+
+// MaxBody is the largest interaction accepted over HTTP. Discord's own
+// are a few KiB; a component click carries the whole message, still far
+// below this.
+const MaxBody = 64 << 10
+
+// MaxSkew is how old (or how far in the future) a signed request's
+// timestamp may be. Discord documents no replay window; five minutes, as
+// Slack uses, rejects a captured request replayed later while tolerating
+// clock drift.
+const MaxSkew = 5 * time.Minute
+
+// OptionSymptom is the /support command's one option.
+const OptionSymptom = "symptom"
+
+// Options configure a Handler.
+type Options struct {
+	Engine *core.Engine
+	// PublicKey verifies requests to the HTTP endpoint.
+	PublicKey ed25519.PublicKey
+	// Client makes REST calls (Gateway replies, hand-off cards, DMs); nil
+	// without a bot token.
+	Client *Client
+	// SupportChannel is where hand-off cards go; "" posts none.
+	SupportChannel string
+	// TeamLang is the language of hand-off cards ("" for the engine's
+	// default).
+	TeamLang string
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// OnCardRetry, when set, is called each time posting a hand-off card
+	// is retried (for metrics).
+	OnCardRetry func()
+}
+
+// Handler answers Discord interactions. It is an http.Handler for
+// POST /discord/interactions and also serves the Gateway (RunGateway).
+type Handler struct {
+	eng      *core.Engine
+	key      ed25519.PublicKey
+	client   *Client
+	channel  string
+	teamLang string
+	log      *slog.Logger
+	now      func() time.Time
+	onRetry  func()
+
+	// Posts to Discord that outlive the interaction (hand-off cards, DMs),
+	// so that Drain can wait for them at shutdown and cancel what is left.
+	bg      context.Context
+	stopBg  context.CancelFunc
+	pending sync.WaitGroup
+}
+
+// New returns a handler.
+func New(opt Options) *Handler {
+	h := &Handler{
+		eng: opt.Engine, key: opt.PublicKey, client: opt.Client, channel: opt.SupportChannel,
+		teamLang: opt.TeamLang, log: opt.Logger, now: opt.Now, onRetry: opt.OnCardRetry,
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.teamLang == "" {
+		h.teamLang = h.eng.Lang("", "")
+	}
+	if h.client == nil {
+		h.channel = ""
+	}
+	h.bg, h.stopBg = context.WithCancel(context.Background())
+	return h
+}
+
+// Drain waits for pending posts (hand-off cards, DMs) until ctx is done,
+// then cancels the rest. Hand-offs whose card was not posted are still in
+// the store (`kaiketsu handoffs` lists them).
+func (h *Handler) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { h.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		h.stopBg()
+		<-done
+		return fmt.Errorf("posts to Discord still pending at shutdown: %w", ctx.Err())
+	}
+}
+
+// later runs f in the background, tracked by Drain.
+func (h *Handler) later(f func(ctx context.Context)) {
+	h.pending.Add(1)
+	go func() {
+		defer h.pending.Done()
+		f(h.bg)
+	}()
+}
+
+// ErrUnsupported is returned by Respond for interaction types Kaiketsu
+// does not handle (modal submits, future types).
+var ErrUnsupported = errors.New("unsupported interaction type")
+
+// ServeHTTP serves Discord's interactions endpoint: the signature is
+// checked before anything else is looked at.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("X-Signature-Ed25519") == "" || r.Header.Get("X-Signature-Timestamp") == "" {
+		h.reject(w, http.StatusUnauthorized, "missing request signature")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			h.reject(w, http.StatusRequestEntityTooLarge, "request body too large")
+			return
+		}
+		h.reject(w, http.StatusBadRequest, "could not read request body")
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if len(h.key) != ed25519.PublicKeySize || !discordgo.VerifyInteraction(r, h.key) {
+		h.log.Info("discord: rejected request with an invalid signature")
+		h.reject(w, http.StatusUnauthorized, "invalid request signature")
+		return
+	}
+	if !h.fresh(r.Header.Get("X-Signature-Timestamp")) {
+		h.log.Warn("discord: rejected signed request with a stale timestamp")
+		h.reject(w, http.StatusUnauthorized, "request timestamp too old")
+		return
+	}
+	var in discordgo.Interaction
+	if err := json.Unmarshal(body, &in); err != nil {
+		h.reject(w, http.StatusBadRequest, "malformed interaction JSON")
+		return
+	}
+	resp, err := h.Respond(r.Context(), &in)
+	if err != nil {
+		h.reject(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, wire(resp))
+}
+
+// wire is the JSON form of a response. discordgo's InteractionResponseData
+// sends content, components and embeds even when empty; an autocomplete
+// result is sent as Discord documents it, with its choices only.
+func wire(r *discordgo.InteractionResponse) any {
+	if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult || r.Data == nil {
+		return r
+	}
+	type choices struct {
+		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+	}
+	return struct {
+		Type discordgo.InteractionResponseType `json:"type"`
+		Data choices                           `json:"data"`
+	}{r.Type, choices{r.Data.Choices}}
+}
+
+// fresh reports whether a signed timestamp (unix seconds) is within MaxSkew
+// of now.
+func (h *Handler) fresh(ts string) bool {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	d := h.now().Sub(time.Unix(sec, 0))
+	return d <= MaxSkew && d >= -MaxSkew
+}
+
+func (h *Handler) reject(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// Respond answers one interaction, however it arrived.
+func (h *Handler) Respond(ctx context.Context, in *discordgo.Interaction) (*discordgo.InteractionResponse, error) {
+	start := h.now()
+	var (
+		resp *discordgo.InteractionResponse
+		err  error
+	)
+	switch in.Type {
+	case discordgo.InteractionPing:
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, nil
+	case discordgo.InteractionApplicationCommand:
+		resp, err = h.command(ctx, in)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		resp, err = h.autocomplete(in)
+	case discordgo.InteractionMessageComponent:
+		resp, err = h.component(ctx, in)
+	default:
+		err = fmt.Errorf("%w %d", ErrUnsupported, in.Type)
+	}
+	if err != nil {
+		h.log.WarnContext(ctx, "discord: interaction not answered", "interaction", in.ID, "type", int(in.Type), "err", err)
+		return nil, err
+	}
+	h.log.DebugContext(ctx, "discord: answered", "interaction", in.ID, "type", int(in.Type), "response", int(resp.Type), "took", h.now().Sub(start).String())
+	return resp, nil
+}
+
+// request is what the engine needs to know about who asked, and where.
+func (h *Handler) request(in *discordgo.Interaction) core.Request {
+	req := core.Request{Platform: Platform, ChannelID: in.ChannelID, Locale: string(in.Locale)}
+	u := in.User
+	if in.Member != nil && in.Member.User != nil {
+		u = in.Member.User // in a guild; User is set only in DMs
+	}
+	if u != nil {
+		req.UserID = u.ID
+		req.UserName = u.GlobalName
+		if req.UserName == "" {
+			req.UserName = u.Username
+		}
+	}
+	return req
+}
+
+func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (*discordgo.InteractionResponse, error) {
+	data, ok := in.Data.(discordgo.ApplicationCommandInteractionData)
+	if !ok {
+		return nil, errors.New("application command without data")
+	}
+	// Bulk registration makes /support the application's only command, so
+	// the name is not checked: any command is a request for help.
+	req := h.request(in)
+	req.Text = strings.TrimSpace(symptom(data.Options))
+	a := h.eng.Ask(ctx, req)
+	h.logAnswer(ctx, in, a)
+	d := Message(a)
+	d.Flags = discordgo.MessageFlagsEphemeral
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d}, nil
+}
+
+// symptom returns the text of the symptom option ("" when left out).
+func symptom(opts []*discordgo.ApplicationCommandInteractionDataOption) string {
+	for _, o := range opts {
+		if o.Name == OptionSymptom && o.Type == discordgo.ApplicationCommandOptionString {
+			if s, ok := o.Value.(string); ok {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+func (h *Handler) component(ctx context.Context, in *discordgo.Interaction) (*discordgo.InteractionResponse, error) {
+	data, ok := in.Data.(discordgo.MessageComponentInteractionData)
+	if !ok {
+		return nil, errors.New("component interaction without data")
+	}
+	if strings.HasPrefix(data.CustomID, cardPrefix) {
+		return h.cardAction(ctx, in, data.CustomID), nil
+	}
+	req := h.request(in)
+	req.Token = data.CustomID
+	a, err := h.eng.Press(ctx, req)
+	if err != nil {
+		// A forged, truncated or outdated button: never an error to the
+		// person, the friendly "start over" in place of the old message.
+		var te *core.TokenError
+		if !errors.As(err, &te) {
+			h.log.ErrorContext(ctx, "discord: press", "interaction", in.ID, "err", err)
+		}
+		a = h.eng.StartOver(req, err)
+	}
+	h.logAnswer(ctx, in, a)
+	if a.Kind == core.KindHandoff && a.Handoff != nil {
+		h.postCard(a.Handoff)
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: Message(a)}, nil
+}
+
+// logAnswer logs ids only: never the person's text.
+func (h *Handler) logAnswer(ctx context.Context, in *discordgo.Interaction, a core.Answer) {
+	h.log.InfoContext(ctx, "discord: answer", "interaction", in.ID, "kind", a.Kind.String(),
+		"playbook", a.Playbook, "topic", a.Topic, "step", a.Step, "lang", a.Lang)
+}
