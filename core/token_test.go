@@ -283,17 +283,3 @@ func TestTokenGarbageNeverPanics(t *testing.T) {
 		pressNoPanic(t, e, TokenPrefix+b64.EncodeToString(append(body, e.seal.mac(body)...)))
 	}
 }
-
-func FuzzPress(f *testing.F) {
-	e := tokenEngine(f, mustDefaultKB(f))
-	a := e.Ask(context.Background(), Request{Text: "help"})
-	for _, b := range a.Buttons {
-		f.Add(b.ID)
-	}
-	f.Add("")
-	f.Add(TokenPrefix)
-	f.Add("k1.AAAA")
-	f.Fuzz(func(t *testing.T, tok string) {
-		pressNoPanic(t, e, tok)
-	})
-}

@@ -1,0 +1,56 @@
+package core_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kaiketsu/kaiketsu/core"
+)
+
+func TestLooksSecretAndScrub(t *testing.T) {
+	tests := []struct {
+		text   string
+		secret string // "" when the text holds no secret
+	}{
+		{"my password is hunter22", "hunter22"},
+		{"コードは123456", "123456"},
+		{"123 456", "123 456"},
+		{"Tr0ub4dor&3", "Tr0ub4dor&3"},
+		{"the code was 4821, it says invalid", "4821"},
+		{"pw: s3cretpass", "s3cretpass"},
+		{"パスワードは「abcd1234」です", "abcd1234"},
+		{"got 12345678 by sms", "12345678"},
+		{"my password is wrong", ""},
+		{"I ordered 2 items in 2024", ""},
+		{"error 404", ""},
+		{"my password is incorrect apparently", ""},
+		{"パスワードを忘れた", ""},
+		{"it works!", ""},
+		{"call 03-1234-5678 for help", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got := core.LooksSecret(tt.text)
+		if got != (tt.secret != "") {
+			t.Errorf("LooksSecret(%q) = %v, want %v", tt.text, got, tt.secret != "")
+		}
+		s := core.Scrub(tt.text)
+		if tt.secret == "" {
+			if s != tt.text {
+				t.Errorf("Scrub(%q) = %q, want it unchanged", tt.text, s)
+			}
+			continue
+		}
+		if strings.Contains(s, tt.secret) || !strings.Contains(s, "[redacted]") {
+			t.Errorf("Scrub(%q) = %q, want the secret replaced by [redacted]", tt.text, s)
+		}
+	}
+}
+
+// TestScrubKeepsTheRest: scrubbing takes out the secret, not the problem.
+func TestScrubKeepsTheRest(t *testing.T) {
+	got := core.Scrub("amazon says wrong password but my password is hunter22")
+	if got != "amazon says wrong password but my password is [redacted]" {
+		t.Errorf("Scrub = %q", got)
+	}
+}
