@@ -120,7 +120,14 @@ func Load() (Config, error) {
 		var pe *envconfig.ParseError
 		if errors.As(err, &pe) {
 			// ParseError's own text quotes the value; a value may be secret.
-			return c, fmt.Errorf("%s_%s: %v", Prefix, pe.KeyName, pe.Err)
+			// KeyName is already the full name, e.g. KAIKETSU_RETENTION.
+			// strconv's errors quote the value: keep only what is wrong.
+			why := pe.Err
+			var ne *strconv.NumError
+			if errors.As(why, &ne) {
+				why = fmt.Errorf("not a whole number (%w)", ne.Err)
+			}
+			return c, fmt.Errorf("%s: %v", pe.KeyName, why)
 		}
 		return c, err
 	}
