@@ -38,11 +38,11 @@ func seedTexts(f *testing.F) {
 	}
 }
 
-// FuzzPressWalkthrough feeds arbitrary button ids to the engine, seeded
-// (unlike FuzzPress, which starts from the menu) with tokens from steps deep
-// in walkthroughs. Each is followed, with a titled answer whose buttons are
-// valid ids, or refused with a *TokenError that StartOver answers.
-func FuzzPressWalkthrough(f *testing.F) {
+// FuzzPress feeds arbitrary button ids to the engine, seeded with tokens
+// from the menu and from steps deep in walkthroughs. Each is followed, with
+// a titled answer whose buttons are valid ids, or refused with a
+// *TokenError that StartOver answers.
+func FuzzPress(f *testing.F) {
 	eng := fuzzEngine(f)
 	ctx := context.Background()
 	for _, text := range []string{"パスワードを忘れた", "I forgot my password", "help", "amazon says my account is locked"} {
