@@ -11,7 +11,14 @@ const (
 	maxEpochs   = 60
 	minEpochs   = 8
 	learnRate   = 0.5
-	l2          = 1e-4
+)
+
+// Training tunables, variables so that the evaluation can explore them.
+var (
+	l2 = 1e-4
+	// oosWeight scales the pull of out_of_scope phrasings: they teach
+	// what is not covered without drowning the topics' own examples.
+	oosWeight = 0.3
 )
 
 // linear is a multinomial logistic regression over one playbook's topics
@@ -85,6 +92,11 @@ func trainLinear(all []example, book int32, bm *bookModel) *linear {
 			}
 			softmax(logits)
 			logits[s.y] -= 1 // gradient of the loss for each class
+			if s.y == bm.n {
+				for c := range logits {
+					logits[c] *= oosWeight
+				}
+			}
 			for c, g := range logits {
 				bias[c] -= rate * g
 			}

@@ -36,7 +36,7 @@ var (
 	unknownWeight = 0.0
 	// minEvidence is the least similarity to a topic's examples for the
 	// topic to be offered at all, whatever the classifier says.
-	minEvidence = 0.12
+	minEvidence = 0.10
 	// minProb is the least classifier probability for a topic.
 	minProb = 0.1
 	// minScoreKNN is the threshold for playbooks too large to train a
@@ -44,7 +44,10 @@ var (
 	minScoreKNN = 0.22
 	// oosMargin: a topic whose nearest example is not at least this close
 	// compared with the nearest out-of-scope phrasing is not offered.
-	oosMargin = 0.8
+	oosMargin = 0.7
+	// noneFactor: a topic is offered only when its probability beats this
+	// share of the classifier's "out of scope" probability.
+	noneFactor = 1.0
 )
 
 // index is the diagnosis model built from every playbook's examples and
@@ -317,7 +320,7 @@ func (ix *index) diagnose(text string) []Match {
 				continue
 			}
 			p := probs[int(t)-bm.first]
-			if float64(s.topic[t]) >= minEvidence && p > none && p >= minProb && float64(s.best[t]) >= oosMargin*float64(s.bestOOS[b]) {
+			if float64(s.topic[t]) >= minEvidence && p > noneFactor*none && p >= minProb && float64(s.best[t]) >= oosMargin*float64(s.bestOOS[b]) {
 				out = append(out, Match{ix.topics[t], p})
 			}
 		}
