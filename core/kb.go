@@ -4,7 +4,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"sort"
 )
@@ -115,7 +114,3 @@ func (kb *KB) Playbook(id string) *Playbook { return kb.byID[id] }
 // Diagnose ranks the topics of every playbook for text: at most three, best
 // first, and none when nothing fits well enough.
 func (kb *KB) Diagnose(text string) []Match { return kb.index.diagnose(text) }
-
-// Check validates every playbook file in fsys's dir without building an
-// index; it is what `kaiketsu kb validate` runs.
-func Check(fsys fs.FS, dir string) ([]*Playbook, error) { return LoadDir(fsys, dir) }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-
-	"github.com/kaiketsu/kaiketsu/core"
 )
 
 func init() { commands["diagnose"] = diagnose }
@@ -95,5 +93,3 @@ func diagnose(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	return one(strings.Join(fs.Args(), " "))
 }
-
-var _ = core.Normalize
