@@ -31,9 +31,11 @@ func (h *Handler) autocomplete(in *discordgo.Interaction) (*discordgo.Interactio
 }
 
 // Suggest ranks the topics for a partly typed symptom, in the language of
-// the text (else of the locale): topics the diagnosis ranks come first in
-// its order, then titles that start with the text, then titles containing
-// it. Nothing typed lists the topics in menu order. At most 25.
+// the text (else of the locale). Titles matching what is typed come first,
+// as that is what the person sees: a title starting with it, then one
+// with a word starting with it, then one containing it; the diagnosis
+// orders topics within each of those and ranks the rest. Nothing typed
+// lists the topics in menu order. At most 25.
 func (h *Handler) Suggest(typed, locale string) []*discordgo.ApplicationCommandOptionChoice {
 	lang := h.eng.Lang(typed, locale)
 	def := h.eng.Lang("", "")
@@ -42,18 +44,22 @@ func (h *Handler) Suggest(typed, locale string) []*discordgo.ApplicationCommandO
 	score := make(map[*core.Topic]int, len(topics))
 	if q != "" {
 		for i, m := range h.eng.Diagnose(typed) {
-			score[m.Topic] = 3000 - i
+			score[m.Topic] = max(500-i, 1)
 		}
 		for _, t := range topics {
+			class := 0
 			for _, title := range t.Title {
 				n := core.Normalize(title)
 				switch {
 				case strings.HasPrefix(n, q):
-					score[t] = max(score[t], 2000)
+					class = max(class, 3)
+				case strings.Contains(" "+n, " "+q):
+					class = max(class, 2)
 				case strings.Contains(n, q):
-					score[t] = max(score[t], 1000)
+					class = max(class, 1)
 				}
 			}
+			score[t] += class * 1000
 		}
 	}
 	order := make([]*core.Topic, 0, len(topics))

@@ -59,6 +59,9 @@ type Options struct {
 	TeamLang string
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// CardBackoff is how posting a hand-off card is retried (zero:
+	// CardBackoff, about two minutes).
+	CardBackoff Backoff
 	// OnCardRetry, when set, is called each time posting a hand-off card
 	// is retried (for metrics).
 	OnCardRetry func()
@@ -75,6 +78,7 @@ type Handler struct {
 	log      *slog.Logger
 	now      func() time.Time
 	onRetry  func()
+	backoff  Backoff
 
 	// Posts to Discord that outlive the interaction (hand-off cards, DMs),
 	// so that Drain can wait for them at shutdown and cancel what is left.
@@ -87,7 +91,7 @@ type Handler struct {
 func New(opt Options) *Handler {
 	h := &Handler{
 		eng: opt.Engine, key: opt.PublicKey, client: opt.Client, channel: opt.SupportChannel,
-		teamLang: opt.TeamLang, log: opt.Logger, now: opt.Now, onRetry: opt.OnCardRetry,
+		teamLang: opt.TeamLang, log: opt.Logger, now: opt.Now, onRetry: opt.OnCardRetry, backoff: opt.CardBackoff,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -100,6 +104,9 @@ func New(opt Options) *Handler {
 	}
 	if h.client == nil {
 		h.channel = ""
+	}
+	if h.backoff.Attempts == 0 {
+		h.backoff = CardBackoff
 	}
 	h.bg, h.stopBg = context.WithCancel(context.Background())
 	return h

@@ -401,6 +401,7 @@ func TestAutocomplete(t *testing.T) {
 		{"title prefix in English", "", jaUser, "Forgot your", "forgot-password", "en", false},
 		{"Japanese", "", enUser, "パスワードを忘れ", "forgot-password", "ja", false},
 		{"verification code", "", enUser, "verification code", "verification-code", "en", false},
+		{"a word of a title, half typed", "", enUser, "verif", "verification-code", "en", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

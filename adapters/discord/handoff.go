@@ -177,7 +177,7 @@ func (h *Handler) postCard(hf *core.Handoff) {
 			Nonce:        "kk-ho-" + strconv.FormatInt(hf.ID, 10),
 			EnforceNonce: true,
 		}
-		b := h.client.retry
+		b := h.backoff
 		b.OnRetry = h.onRetry
 		msg, err := h.client.CreateMessage(ctx, b, h.channel, m)
 		if err != nil {

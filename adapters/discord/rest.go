@@ -33,11 +33,10 @@ const userAgent = "DiscordBot (https://github.com/kaiketsu/kaiketsu, 1)"
 // elsewhere cleanly; so the calls are made here, with discordgo's types
 // for the bodies.
 type Client struct {
-	base  string // without a trailing slash
-	auth  string // "Bot <token>"; never logged
-	hc    *http.Client
-	log   *slog.Logger
-	retry Backoff
+	base string // without a trailing slash
+	auth string // "Bot <token>"; never logged
+	hc   *http.Client
+	log  *slog.Logger
 }
 
 // Backoff says how a call is retried after a rate limit (429), a server
@@ -72,7 +71,7 @@ func NewClient(baseURL, botToken string, hc *http.Client, log *slog.Logger) *Cli
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), auth: "Bot " + botToken, hc: hc, log: log, retry: CardBackoff}
+	return &Client{base: strings.TrimRight(baseURL, "/"), auth: "Bot " + botToken, hc: hc, log: log}
 }
 
 // APIError is a response from Discord that is not a success.
