@@ -52,7 +52,7 @@ func TestGateway(t *testing.T) {
 		identified <- id
 		c.WriteJSON(map[string]any{"op": 0, "s": 1, "t": "READY", "d": map[string]any{
 			"v": 10, "session_id": "s1", "resume_gateway_url": "ws://" + r.Host + "/ws", "guilds": []any{},
-			"user": map[string]any{"id": testBot, "username": "kaiketsu", "bot": true, "discriminator": "0"},
+			"user":        map[string]any{"id": testBot, "username": "kaiketsu", "bot": true, "discriminator": "0"},
 			"application": map[string]any{"id": testApp, "flags": 0},
 		}})
 		for i, ev := range events {
