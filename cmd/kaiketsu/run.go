@@ -86,11 +86,13 @@ func (env *cliEnv) flags(name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses args, turning a bad command line into exit status 2.
+// parse parses args, turning a bad command line into exit status 2, and -h
+// into exit status 0 once the usage is printed (rather than running the
+// command anyway).
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil
+			return exitCode(0)
 		}
 		return errUsage
 	}
