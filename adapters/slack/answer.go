@@ -1,0 +1,222 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/kaiketsu/kaiketsu/core"
+)
+
+// Reply is a message sent back to Slack: as the body of the slash
+// command's HTTP response, as a Socket Mode ack payload, or to a
+// response_url.
+type Reply struct {
+	ResponseType    string        `json:"response_type"`
+	Text            string        `json:"text"`
+	Blocks          []slack.Block `json:"blocks"`
+	ReplaceOriginal bool          `json:"replace_original,omitempty"`
+	DeleteOriginal  bool          `json:"delete_original,omitempty"`
+	ThreadTS        string        `json:"thread_ts,omitempty"`
+}
+
+func ephemeral(m Message) Reply {
+	return Reply{ResponseType: slack.ResponseTypeEphemeral, Text: m.Text, Blocks: m.Blocks}
+}
+
+// command answers a slash command: a diagnosis, a choice, the menu, or
+// what Kaiketsu can help with, always ephemeral.
+func (b *Bot) command(ctx context.Context, cmd slack.SlashCommand) Reply {
+	req := core.Request{
+		Platform:  Platform,
+		UserID:    cmd.UserID,
+		UserName:  cmd.UserName,
+		ChannelID: cmd.ChannelID,
+		Text:      cmd.Text,
+	}
+	req.Locale = b.locale(ctx, cmd.UserID, cmd.Text)
+	a := b.eng.Ask(ctx, req)
+	b.log.Info("slack: command answered", "team", cmd.TeamID, "user", cmd.UserID, "channel", cmd.ChannelID,
+		"kind", a.Kind.String(), "lang", a.Lang, "playbook", a.Playbook, "topic", a.Topic, "secret_warning", core.LooksSecret(cmd.Text))
+	return ephemeral(Render(a, newIter()))
+}
+
+// interaction handles a click after it was acknowledged.
+func (b *Bot) interaction(cb slack.InteractionCallback) {
+	if cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
+		b.log.Debug("slack: interaction ignored", "type", string(cb.Type))
+		return
+	}
+	act := *cb.ActionCallback.BlockActions[0]
+	if strings.HasPrefix(act.ActionID, cardAction) {
+		b.async(func(ctx context.Context) { b.cardClick(ctx, cb, act) })
+		return
+	}
+	b.async(func(ctx context.Context) { b.press(ctx, cb, act) })
+}
+
+func channelOf(cb slack.InteractionCallback) string {
+	if cb.Container.ChannelID != "" {
+		return cb.Container.ChannelID
+	}
+	return cb.Channel.ID
+}
+
+// press follows a walkthrough button and updates the conversation.
+func (b *Bot) press(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction) {
+	req := core.Request{
+		Platform:  Platform,
+		UserID:    cb.User.ID,
+		UserName:  cb.User.Name,
+		ChannelID: channelOf(cb),
+		Token:     act.Value,
+	}
+	var a core.Answer
+	var err error
+	if strings.HasPrefix(act.ActionID, walkAction) {
+		a, err = b.eng.Press(ctx, req)
+	} else {
+		err = &core.TokenError{Err: core.ErrBadToken, Detail: "unknown action id"}
+	}
+	if err != nil {
+		var te *core.TokenError
+		if !errors.As(err, &te) {
+			b.log.Error("slack: press", "err", err, "user", req.UserID)
+		}
+		b.log.Info("slack: button could not be followed; offering to start over", "user", req.UserID, "reason", reason(err))
+		req.Locale = b.userLocale(ctx, req.UserID)
+		a = b.eng.StartOver(req, err)
+	}
+	b.log.Info("slack: click answered", "user", req.UserID, "channel", req.ChannelID, "kind", a.Kind.String(),
+		"playbook", a.Playbook, "topic", a.Topic, "step", a.Step)
+	if a.Kind == core.KindHandoff && a.Handoff != nil {
+		h := a.Handoff
+		b.async(func(ctx context.Context) { b.postCard(ctx, h) })
+	}
+	r := ephemeral(Render(a, newIter()))
+	// A walkthrough that is already private (ephemeral, or in a DM) is
+	// replaced in place, so the conversation stays one tidy message. A
+	// click on a public message (the answer to an @mention) opens a
+	// private walkthrough for whoever clicked, leaving the public message
+	// for others.
+	if cb.Container.IsEphemeral || isDM(req.ChannelID) {
+		r.ReplaceOriginal = true
+	} else {
+		r.ThreadTS = cb.Container.ThreadTs
+	}
+	if err := b.respond(ctx, cb.ResponseURL, r); err != nil {
+		b.log.Error("slack: could not update the message", "user", req.UserID, "kind", a.Kind.String(), "err", err)
+	}
+}
+
+func reason(err error) string {
+	switch {
+	case errors.Is(err, core.ErrStaleToken):
+		return "stale"
+	case errors.Is(err, core.ErrBadToken):
+		return "bad"
+	}
+	return "error"
+}
+
+func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
+
+// respond posts r to a response_url, retrying briefly: the URL is valid
+// for 30 minutes and 5 uses, so a few quick retries cost nothing.
+func (b *Bot) respond(ctx context.Context, responseURL string, r Reply) error {
+	u, err := url.Parse(responseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errors.New("click has no usable response_url")
+	}
+	msg := &slack.WebhookMessage{
+		Text:            r.Text,
+		Blocks:          &slack.Blocks{BlockSet: r.Blocks},
+		ResponseType:    r.ResponseType,
+		ReplaceOriginal: r.ReplaceOriginal,
+		DeleteOriginal:  r.DeleteOriginal,
+		ThreadTimestamp: r.ThreadTS,
+	}
+	err = b.retry(ctx, 3, func(ctx context.Context) error {
+		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.hc, msg)
+	})
+	if err != nil {
+		return fmt.Errorf("post to response_url: %w", err)
+	}
+	return nil
+}
+
+// event handles an Events API event after it was acknowledged.
+func (b *Bot) event(ev slackevents.EventsAPIEvent) {
+	cbe, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || ev.Type != slackevents.CallbackEvent {
+		return
+	}
+	var user, channel, text, ts, thread, kind string
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" || e.User == "" || e.Edited != nil {
+			return
+		}
+		user, channel, text, ts, thread, kind = e.User, e.Channel, e.Text, e.TimeStamp, e.ThreadTimeStamp, "mention"
+	case *slackevents.MessageEvent:
+		// Only new messages people send the bot directly: edits, joins,
+		// bot messages (our own replies included) all carry a subtype or
+		// a bot id, and answering them would make the bot talk to itself.
+		if e.ChannelType != "im" || e.SubType != "" || e.BotID != "" || e.User == "" {
+			return
+		}
+		user, channel, text, ts, thread, kind = e.User, e.Channel, e.Text, e.TimeStamp, e.ThreadTimeStamp, "dm"
+	default:
+		return
+	}
+	if thread == "" {
+		thread = ts
+	}
+	b.async(func(ctx context.Context) {
+		if cbe.EventID != "" && !b.firstSeen(ctx, "slack:"+ev.TeamID+":"+cbe.EventID) {
+			b.log.Info("slack: duplicate event ignored", "event", cbe.EventID)
+			return
+		}
+		b.mention(ctx, kind, user, channel, stripMentions(text), thread)
+	})
+}
+
+var mentionRe = regexp.MustCompile(`<[@!][^>]*>`)
+
+// stripMentions removes <@U123> and <!here> from a message, leaving what the
+// person wrote about their problem.
+func stripMentions(s string) string {
+	return strings.TrimSpace(mentionRe.ReplaceAllString(s, " "))
+}
+
+// mention answers an @mention or a DM in its thread with the diagnosis
+// and the walkthrough's buttons.
+func (b *Bot) mention(ctx context.Context, kind, user, channel, text, thread string) {
+	if b.api == nil {
+		b.log.Warn("slack: cannot answer mentions and DMs without SLACK_BOT_TOKEN", "event", kind)
+		return
+	}
+	req := core.Request{Platform: Platform, UserID: user, ChannelID: channel, Text: text}
+	req.Locale = b.locale(ctx, user, text)
+	a := b.eng.Ask(ctx, req)
+	m := Render(a, newIter())
+	err := b.retry(ctx, 3, func(ctx context.Context) error {
+		_, _, err := b.api.PostMessageContext(ctx, channel,
+			slack.MsgOptionText(m.Text, false),
+			slack.MsgOptionBlocks(m.Blocks...),
+			slack.MsgOptionTS(thread))
+		return err
+	})
+	if err != nil {
+		b.log.Error("slack: could not answer", "event", kind, "user", user, "channel", channel, "err", err)
+		return
+	}
+	b.log.Info("slack: "+kind+" answered", "user", user, "channel", channel, "kind", a.Kind.String(),
+		"lang", a.Lang, "playbook", a.Playbook, "topic", a.Topic, "secret_warning", core.LooksSecret(text))
+}

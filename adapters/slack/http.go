@@ -1,0 +1,145 @@
+package slack
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// Mount registers the three Slack endpoints on mux.
+func (b *Bot) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("POST /slack/commands", b.Commands)
+	mux.HandleFunc("POST /slack/interactions", b.Interactions)
+	mux.HandleFunc("POST /slack/events", b.Events)
+}
+
+// verified reads the body of a request from Slack and checks its
+// signature before anything looks at the content. It answers 401 for a
+// missing, wrong or stale signature and 413 for a body over 64 KiB, and
+// then returns ok false.
+func (b *Bot) verified(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
+	if b.opt.SigningSecret == "" {
+		http.Error(w, "Slack HTTP endpoints are not configured", http.StatusNotFound)
+		return nil, false
+	}
+	// Headers first: no point reading a body whose signature is missing
+	// or whose timestamp is outside the five-minute window.
+	sv, err := slack.NewSecretsVerifier(r.Header, b.opt.SigningSecret)
+	if err != nil {
+		b.log.Warn("slack: rejected request", "path", r.URL.Path, "reason", "missing or stale signature headers")
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	if r.ContentLength > maxBody {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		if _, tooBig := err.(*http.MaxBytesError); tooBig {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return nil, false
+		}
+		http.Error(w, "could not read request", http.StatusBadRequest)
+		return nil, false
+	}
+	sv.Write(body)
+	if err := sv.Ensure(); err != nil {
+		b.log.Warn("slack: rejected request", "path", r.URL.Path, "reason", "signature does not match")
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	return body, true
+}
+
+// formRequest gives slack-go's form parsers the verified body.
+func formRequest(r *http.Request, body []byte) *http.Request {
+	pr := r.Clone(r.Context())
+	pr.Body = io.NopCloser(bytes.NewReader(body))
+	pr.ContentLength = int64(len(body))
+	pr.Form, pr.PostForm = nil, nil
+	return pr
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	js, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(js)
+}
+
+// Commands answers the slash command within Slack's three seconds with an
+// ephemeral message.
+func (b *Bot) Commands(w http.ResponseWriter, r *http.Request) {
+	body, ok := b.verified(w, r)
+	if !ok {
+		return
+	}
+	if q, err := url.ParseQuery(string(body)); err == nil && q.Get("ssl_check") == "1" {
+		// Slack checking the certificate: not a command.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	cmd, err := slack.SlashCommandParse(formRequest(r, body))
+	if err != nil || cmd.UserID == "" {
+		http.Error(w, "malformed slash command", http.StatusBadRequest)
+		return
+	}
+	writeJSON(w, b.command(r.Context(), cmd))
+}
+
+// Interactions acknowledges a click at once; the answer follows through
+// the payload's response_url.
+func (b *Bot) Interactions(w http.ResponseWriter, r *http.Request) {
+	body, ok := b.verified(w, r)
+	if !ok {
+		return
+	}
+	cb, err := slack.InteractionCallbackParse(formRequest(r, body))
+	if err != nil {
+		b.log.Warn("slack: malformed interaction payload", "err", err)
+		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	b.interaction(cb)
+}
+
+// Events answers Slack's URL check and acknowledges events, which are
+// handled after the ack.
+func (b *Bot) Events(w http.ResponseWriter, r *http.Request) {
+	body, ok := b.verified(w, r)
+	if !ok {
+		return
+	}
+	var outer struct {
+		Type      string `json:"type"`
+		Challenge string `json:"challenge"`
+	}
+	if err := json.Unmarshal(body, &outer); err != nil {
+		http.Error(w, "malformed event", http.StatusBadRequest)
+		return
+	}
+	if outer.Type == slackevents.URLVerification {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, outer.Challenge)
+		return
+	}
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	// An event type this bot does not handle still gets its 200: a non-200
+	// makes Slack retry it, and eventually disable the subscription.
+	w.WriteHeader(http.StatusOK)
+	if err != nil {
+		b.log.Debug("slack: event not handled", "type", outer.Type, "err", err)
+		return
+	}
+	b.event(ev)
+}

@@ -1,0 +1,217 @@
+// Package slack is Kaiketsu's Slack edge: the slash command, button clicks
+// and @mentions over HTTP (signed requests) or Socket Mode, answers rendered
+// as Block Kit, and hand-off cards in the support channel.
+//
+// Every reply to a person is private (ephemeral) unless they asked in
+// public (an @mention gets its answer in the thread; the walkthrough then
+// continues privately for whoever clicks). Nothing a person typed is logged:
+// logs carry Slack ids, playbook and topic ids only.
+package slack
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/kaiketsu/kaiketsu/core"
+)
+
+// Platform is the name Kaiketsu records for Slack in requests, outcomes and
+// hand-offs.
+const Platform = "slack"
+
+// maxBody is the largest request body accepted from Slack. Slash commands
+// and clicks are a few KiB; anything bigger is not Slack.
+const maxBody = 64 << 10
+
+// Options configure a Bot.
+type Options struct {
+	Engine *core.Engine
+	// Store deduplicates events across instances and keeps hand-offs; nil
+	// uses the engine's store, and without one a per-process memory.
+	Store  core.Store
+	Logger *slog.Logger
+
+	// SigningSecret verifies HTTP requests (required for Handler).
+	SigningSecret string
+	// BotToken (xoxb-) enables the Web API: locale look-up, replies to
+	// mentions and DMs, hand-off cards.
+	BotToken string
+	// AppToken (xapp-) enables Socket Mode (RunSocketMode).
+	AppToken string
+	// SupportChannel is the channel id where hand-off cards are posted.
+	SupportChannel string
+	// APIURL is the Web API base ("https://slack.com/api/").
+	APIURL string
+	// DefaultLang is the language of the support team's cards and of
+	// people whose language is unknown.
+	DefaultLang string
+
+	// HTTPClient posts to response_url and the Web API (default: a client
+	// with a 10 s timeout).
+	HTTPClient *http.Client
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// RetryBase is the first backoff when posting a hand-off card fails;
+	// it doubles per attempt up to RetryMax (defaults 1 s and 1 min).
+	RetryBase, RetryMax time.Duration
+	// CardAttempts is how many times a card post is tried (default 6).
+	CardAttempts int
+}
+
+// Bot answers Slack. Create it with New; it is safe for concurrent use.
+type Bot struct {
+	eng   *core.Engine
+	store core.Store
+	log   *slog.Logger
+	opt   Options
+	hc    *http.Client
+	api   *slack.Client // nil without a bot token
+	now   func() time.Time
+
+	locales *localeCache
+	seen    *seenCache // dedupe when there is no store
+
+	// pending tracks replies and cards still being sent after the ack, so
+	// that a stopping server can wait for them (Drain).
+	pending  sync.WaitGroup
+	inflight atomic.Int64
+	bg       context.Context
+	stopBg   context.CancelFunc
+}
+
+// New returns a Bot. It needs an engine and a signing secret or an app
+// token.
+func New(opt Options) (*Bot, error) {
+	if opt.Engine == nil {
+		return nil, errors.New("slack: no engine")
+	}
+	if opt.SigningSecret == "" && opt.AppToken == "" {
+		return nil, errors.New("slack: SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) is required")
+	}
+	if opt.AppToken != "" && opt.BotToken == "" {
+		return nil, errors.New("slack: Socket Mode needs SLACK_BOT_TOKEN too")
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Store == nil {
+		opt.Store = opt.Engine.Store()
+	}
+	if opt.APIURL == "" {
+		opt.APIURL = slack.APIURL
+	}
+	if !strings.HasSuffix(opt.APIURL, "/") {
+		opt.APIURL += "/"
+	}
+	if opt.DefaultLang == "" {
+		opt.DefaultLang = "en"
+	}
+	if opt.HTTPClient == nil {
+		opt.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.RetryBase <= 0 {
+		opt.RetryBase = time.Second
+	}
+	if opt.RetryMax <= 0 {
+		opt.RetryMax = time.Minute
+	}
+	if opt.CardAttempts <= 0 {
+		opt.CardAttempts = 6
+	}
+	b := &Bot{
+		eng:     opt.Engine,
+		store:   opt.Store,
+		log:     opt.Logger.With("platform", Platform),
+		opt:     opt,
+		hc:      opt.HTTPClient,
+		now:     opt.Now,
+		locales: newLocaleCache(4096, 12*time.Hour),
+		seen:    newSeenCache(8192),
+	}
+	if opt.BotToken != "" {
+		b.api = slack.New(opt.BotToken,
+			slack.OptionAPIURL(opt.APIURL),
+			slack.OptionHTTPClient(opt.HTTPClient),
+			slack.OptionAppLevelToken(opt.AppToken))
+	}
+	b.bg, b.stopBg = context.WithCancel(context.Background())
+	return b, nil
+}
+
+// asyncTimeout bounds one piece of work done after the ack (a reply, a
+// card with its retries).
+const asyncTimeout = 5 * time.Minute
+
+// async runs f after the ack, tracked for Drain. The context is not the
+// request's: the request is over by the time f runs.
+func (b *Bot) async(f func(ctx context.Context)) {
+	b.pending.Add(1)
+	b.inflight.Add(1)
+	go func() {
+		defer b.pending.Done()
+		defer b.inflight.Add(-1)
+		ctx, cancel := context.WithTimeout(b.bg, asyncTimeout)
+		defer cancel()
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error("slack: background work panicked", "panic", r)
+			}
+		}()
+		f(ctx)
+	}()
+}
+
+// Drain waits for replies and cards still being sent. When ctx ends first
+// it cancels them (each logs what it could not send) and returns ctx's
+// error.
+func (b *Bot) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { b.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		n := b.inflight.Load()
+		b.stopBg()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+		}
+		b.log.Warn("slack: stopped before every update was sent", "pending", n)
+		return ctx.Err()
+	}
+}
+
+// lang is the language for a person: the text's own, else their Slack
+// locale (looked up when there is a bot token), else the default.
+func (b *Bot) locale(ctx context.Context, userID, text string) string {
+	if core.DetectLang(text) != "" {
+		return ""
+	}
+	return b.userLocale(ctx, userID)
+}
+
+// firstSeen reports whether an event id is new, across instances when there
+// is a store. A store failure lets the event through: answering twice is
+// better than not answering.
+func (b *Bot) firstSeen(ctx context.Context, key string) bool {
+	if b.store != nil {
+		first, err := b.store.FirstSeen(ctx, key, b.now())
+		if err == nil {
+			return first
+		}
+		b.log.Warn("slack: event dedupe unavailable", "err", err)
+	}
+	return b.seen.add(key)
+}
