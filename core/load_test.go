@@ -144,6 +144,9 @@ func TestLoadErrorsLocated(t *testing.T) {
 		{"string for a boolean", "wrong-types.yaml", 11, "topics[1].urgent", "true or false"},
 		{"list for a localized list", "wrong-types.yaml", 12, "topics[1].keywords", "must be a mapping"},
 		{"string for a step", "wrong-types.yaml", 14, "topics[1].steps[0]", "must be a mapping"},
+		{"duplicate key", "duplicate-key.yaml", 14, "topics[0].steps[0].text", "duplicate key"},
+		{"undeclared language", "undeclared-language.yaml", 5, "title.fr", "unknown key (allowed: en, ja)"},
+		{"misspelt language", "undeclared-language.yaml", 14, "topics[0].steps[0].title.jp", "unknown key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
