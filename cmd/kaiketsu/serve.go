@@ -64,6 +64,7 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer store.Close()
+	defer startRetention(ctx, store, time.Duration(cfg.Retention), log)() // stops before the store closes
 	met := metrics.New()
 	met.SetTopics(topicCount(kb))
 	eng, err := newEngine(cfg, log, kb, met.Store(store), "", true, withRateLimit(cfg), withMetrics(met))
