@@ -115,8 +115,8 @@ func renderCard(h *core.Handoff, lang, topic, iter string) Message {
 	}
 	bd.buttons(els)
 	bd.context(fmt.Sprintf(text("card-foot", lang), h.Ref), true)
-	fb := fmt.Sprintf(text("card-title", lang), h.Ref) + " · " + topic + " · " + strings.ReplaceAll(status, "*", "")
-	return Message{Text: chunks(fb, maxFallback)[0], Blocks: bd.blocks(iter)}
+	fb := escape(fmt.Sprintf(text("card-title", lang), h.Ref)+" · "+truncate(topic, 200)) + " · " + status
+	return Message{Text: fb, Blocks: bd.blocks(iter)}
 }
 
 // postCard posts a stored hand-off to the support channel, retrying with
@@ -153,9 +153,12 @@ func (b *Bot) postCard(ctx context.Context, h *core.Handoff) {
 func (b *Bot) cardClick(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction) {
 	agent := cb.User.ID
 	lang := b.opt.DefaultLang
+	// note answers the clicker only. s is mrkdwn: our own words with
+	// escaped references and sanitized mentions.
 	note := func(s string) {
-		r := ephemeral(Message{Text: escape(s), Blocks: []slack.Block{
-			slack.NewSectionBlock(mrkdwn(truncate(escape(s), maxText)), nil, nil)}})
+		var bd builder
+		bd.sectionRaw(s)
+		r := ephemeral(Message{Text: s, Blocks: bd.blocks(newIter())})
 		// replace_original false: the card stays; only the clicker sees
 		// the note.
 		if err := b.respond(ctx, cb.ResponseURL, r); err != nil {
@@ -171,12 +174,12 @@ func (b *Bot) cardClick(ctx context.Context, cb slack.InteractionCallback, act s
 	}
 	if id < 0 || (parts[1] != verbClaim && parts[1] != verbSolve) || b.store == nil {
 		b.log.Info("slack: unknown card action", "user", agent)
-		note(text("note-notfound", lang))
+		note(escape(text("note-notfound", lang)))
 		return
 	}
 	ref := "#" + strconv.FormatInt(id, 10)
 	if h, err := b.store.Handoff(ctx, id); err == nil {
-		ref = h.Ref
+		ref = escape(h.Ref)
 		if parts[1] == verbClaim && h.Requester == agent && h.Platform == Platform && h.Status == core.HandoffOpen {
 			// People do not claim their own hand-off: they are the one who
 			// needs help. They may still mark it solved.
@@ -186,7 +189,7 @@ func (b *Bot) cardClick(ctx context.Context, cb slack.InteractionCallback, act s
 		}
 	} else if errors.Is(err, core.ErrNotFound) {
 		b.log.Info("slack: card click for an unknown hand-off", "handoff", id, "user", agent)
-		note(text("note-notfound", lang))
+		note(escape(text("note-notfound", lang)))
 		return
 	}
 	now := b.now()
@@ -200,17 +203,17 @@ func (b *Bot) cardClick(ctx context.Context, cb slack.InteractionCallback, act s
 	switch {
 	case err == nil:
 	case errors.Is(err, core.ErrNotFound):
-		note(text("note-notfound", lang))
+		note(escape(text("note-notfound", lang)))
 		return
 	case errors.Is(err, core.ErrAlreadyClaimed) && h != nil:
 		if h.ClaimedBy == agent {
-			note(fmt.Sprintf(text("note-yours", lang), h.Ref))
+			note(fmt.Sprintf(text("note-yours", lang), escape(h.Ref)))
 		} else {
-			note(fmt.Sprintf(text("note-claimed-by", lang), userRef(h.ClaimedBy), h.Ref))
+			note(fmt.Sprintf(text("note-claimed-by", lang), userRef(h.ClaimedBy), escape(h.Ref)))
 		}
 		return
 	case errors.Is(err, core.ErrAlreadySolved) && h != nil:
-		note(fmt.Sprintf(text("note-solved", lang), h.Ref, userRef(h.SolvedBy)))
+		note(fmt.Sprintf(text("note-solved", lang), escape(h.Ref), userRef(h.SolvedBy)))
 		return
 	default:
 		b.log.Error("slack: hand-off "+parts[1], "handoff", id, "user", agent, "err", err)
@@ -254,7 +257,7 @@ func (b *Bot) notifyRequester(ctx context.Context, h *core.Handoff, agent string
 	if b.api == nil || h.Platform != Platform || !userIDRe.MatchString(h.Requester) {
 		return
 	}
-	msg := fmt.Sprintf(text("dm-claimed", h.Lang), userRef(agent), h.Ref)
+	msg := fmt.Sprintf(text("dm-claimed", h.Lang), userRef(agent), escape(h.Ref))
 	err := b.retry(ctx, 4, func(ctx context.Context) error {
 		ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{h.Requester}})
 		if err != nil {

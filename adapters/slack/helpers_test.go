@@ -338,3 +338,20 @@ func compareGolden(t *testing.T, name string, got []byte) {
 func mustReq(text string) core.Request {
 	return core.Request{Platform: Platform, UserID: "U0REQUEST", Text: text}
 }
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// goldenJSON is v as indented JSON, with <, > and & left readable.
+func goldenJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	js, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, js, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	s := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(out.String())
+	return []byte(s + "\n")
+}

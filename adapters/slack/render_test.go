@@ -79,12 +79,9 @@ func TestGolden(t *testing.T) {
 			for i := range a.Buttons {
 				a.Buttons[i].ID = fmt.Sprintf("k1.TOKEN-%d", i)
 			}
-			js, err := json.MarshalIndent(ephemeral(Render(a, "it0")), "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
+			js := goldenJSON(t, ephemeral(Render(a, "it0")))
 			checkLimits(t, js)
-			compareGolden(t, name+".golden.json", append(js, '\n'))
+			compareGolden(t, name+".golden.json", js)
 		})
 	}
 }
