@@ -53,7 +53,7 @@ var messages = map[string]Text{
 	msgNoMatch:      {"en": "I'm not sure I can help with that", "ja": "その内容にはお答えできないかもしれません"},
 	msgNoMatchBody:  {"en": "I couldn't match what you wrote to anything I know. I can help with these topics; or talk to a person.", "ja": "書かれた内容に合うものが見つかりませんでした。次のトピックならお手伝いできます。担当者に相談することもできます。"},
 	msgResolved:     {"en": "Glad that fixed it!", "ja": "解決してよかったです!"},
-	msgResolvedBody: {"en": "\"%s\" solved it. If the trouble comes back, just ask again.", "ja": "「%s」で解決しました。また困ったときはいつでも聞いてください。"},
+	msgResolvedBody: {"en": "Solved at: %s. If the trouble comes back, just ask again.", "ja": "解決したステップ: %s。また困ったときはいつでも聞いてください。"},
 	msgHandoff:      {"en": "Let's get you to a person", "ja": "担当者におつなぎします"},
 	msgHandoffRef:   {"en": "Your reference is %s.", "ja": "受付番号は %s です。"},
 	msgHandoffNext:  {"en": "The support team has what you already tried and will contact you here. In the meantime:", "ja": "これまでに試した内容はサポートチームに伝わっています。担当者からこちらに連絡します。それまでの間は:"},
