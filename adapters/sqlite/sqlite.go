@@ -58,6 +58,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if memory {
 		// Each connection to :memory: is its own empty database: keep one.
 		db.SetMaxOpenConns(1)
+	} else {
+		// Writers take turns on the file anyway; a few connections let
+		// reads run beside a write without opening one per request.
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
 	}
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Store{db: db}
