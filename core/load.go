@@ -107,14 +107,28 @@ func Parse(file string, src []byte) (*Playbook, error) {
 		return nil, &LoadError{File: file, Line: 1, Msg: "file is empty"}
 	}
 	p := l.playbook(doc.Content[0])
-	if len(l.errs) == 0 {
+	// The graph checks need every topic to have a first step; short of
+	// that they would only add noise to the errors already found.
+	if len(p.Topics) > 0 && everyTopicHasSteps(p) {
 		p.link(src)
 		l.graph(p)
 	}
 	if len(l.errs) > 0 {
+		sort.SliceStable(l.errs, func(i, j int) bool {
+			return l.errs[i].(*LoadError).Line < l.errs[j].(*LoadError).Line
+		})
 		return nil, errors.Join(l.errs...)
 	}
 	return p, nil
+}
+
+func everyTopicHasSteps(p *Playbook) bool {
+	for _, t := range p.Topics {
+		if len(t.Steps) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
