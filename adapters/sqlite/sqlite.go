@@ -37,8 +37,11 @@ var _ core.Store = (*Store)(nil)
 // pending migrations before returning.
 func Open(ctx context.Context, url string) (*Store, error) {
 	path := strings.TrimPrefix(url, Scheme)
-	if path == "" {
-		return nil, errors.New("open sqlite: empty path (use sqlite:kaiketsu.db or sqlite::memory:)")
+	if rest, ok := strings.CutPrefix(path, "///"); ok {
+		path = "/" + rest // sqlite:///var/lib/k.db, the URL habit
+	}
+	if path == "" || strings.HasPrefix(path, "//") {
+		return nil, errors.New("open sqlite: use sqlite:PATH, e.g. sqlite:kaiketsu.db, sqlite:/var/lib/kaiketsu/kaiketsu.db or sqlite::memory:")
 	}
 	memory := path == ":memory:" || strings.Contains(path, "mode=memory")
 	// Every connection of the pool gets the same settings: WAL lets readers

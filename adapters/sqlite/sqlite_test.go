@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,10 +79,34 @@ func TestOpenSettings(t *testing.T) {
 	}
 }
 
+func TestOpenURLForms(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, url := range []string{
+		"sqlite:" + filepath.Join(dir, "a.db"),
+		"sqlite://" + filepath.Join(dir, "b.db"), // sqlite:///abs/path
+		filepath.Join(dir, "c.db"),               // no scheme
+		"sqlite:" + filepath.Join(dir, "d.db") + "?_pragma=cache_size(-2000)",
+	} {
+		s, err := sqlite.Open(ctx, url)
+		if err != nil {
+			t.Errorf("Open(%q): %v", url, err)
+			continue
+		}
+		s.Close()
+	}
+	for _, name := range []string{"a.db", "b.db", "c.db", "d.db"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("database file %s not created: %v", name, err)
+		}
+	}
+}
+
 func TestOpenErrors(t *testing.T) {
 	ctx := context.Background()
 	for _, url := range []string{
 		"sqlite:",
+		"sqlite://kaiketsu.db", // would be /kaiketsu.db: refused
 		"sqlite:" + filepath.Join(t.TempDir(), "missing-dir", "k.db"),
 	} {
 		s, err := sqlite.Open(ctx, url)
