@@ -28,6 +28,7 @@ type fakeSlack struct {
 	locales   map[string]string  // users.info answers
 	fail      map[string][]fault // method -> faults to serve, in order, before succeeding
 	ts        int
+	gate      chan struct{} // when set, response_url posts wait for it
 
 	// Socket Mode
 	wsMu   sync.Mutex
@@ -65,6 +66,16 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 	mux.HandleFunc("POST /api/{method}", f.api)
 	mux.HandleFunc("POST /response/{id}", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		gate := f.gate
+		f.mu.Unlock()
+		if gate != nil {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 			t.Errorf("response_url post with Content-Type %q", ct)
 		}
