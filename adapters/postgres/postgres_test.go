@@ -17,7 +17,7 @@ import (
 )
 
 // baseURL returns KAIKETSU_TEST_POSTGRES_URL or skips t.
-func baseURL(t *testing.T) string {
+func baseURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("KAIKETSU_TEST_POSTGRES_URL")
 	if base == "" {
@@ -28,7 +28,7 @@ func baseURL(t *testing.T) string {
 
 // testURL returns a URL whose search_path is a new, empty schema, dropped
 // when t ends, so runs and tests never see each other's rows.
-func testURL(t *testing.T) string {
+func testURL(t testing.TB) string {
 	t.Helper()
 	base := baseURL(t)
 	ctx := context.Background()
@@ -142,4 +142,16 @@ func TestIsURL(t *testing.T) {
 			t.Errorf("IsURL(%q) = %v, want %v", in, got, want)
 		}
 	}
+}
+
+func BenchmarkStore(b *testing.B) {
+	baseURL(b)
+	storetest.Bench(b, func(b *testing.B) core.Store {
+		s, err := postgres.Open(context.Background(), testURL(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
 }

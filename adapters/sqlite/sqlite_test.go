@@ -120,3 +120,14 @@ func TestOpenErrors(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) core.Store {
+		s, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "kaiketsu.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
+}
