@@ -41,8 +41,9 @@ type Store interface {
 	// instances. Keys older than the retention are forgotten by Purge.
 	FirstSeen(ctx context.Context, key string, at time.Time) (bool, error)
 
-	// Purge deletes outcomes, seen keys and the transcripts of closed
-	// hand-offs older than before, and returns how many rows went.
+	// Purge deletes outcomes and seen keys older than before, and the
+	// transcripts of hand-offs solved before it (open and claimed ones keep
+	// theirs), and returns how many rows went.
 	Purge(ctx context.Context, before time.Time) (int64, error)
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
