@@ -48,7 +48,9 @@ type bench struct {
 	eng *core.Engine
 }
 
-func newBench(tb testing.TB) *bench {
+func newBench(tb testing.TB) *bench { return newBenchLog(tb, slog.New(slog.DiscardHandler)) }
+
+func newBenchLog(tb testing.TB, log *slog.Logger) *bench {
 	tb.Helper()
 	books, err := core.DefaultPlaybooks()
 	if err != nil {
@@ -63,9 +65,13 @@ func newBench(tb testing.TB) *bench {
 	}
 	bot, err := slackedge.New(slackedge.Options{
 		Engine:        eng,
-		Logger:        slog.New(slog.DiscardHandler),
+		Logger:        log,
 		SigningSecret: benchSecret,
 		HTTPClient:    &http.Client{Transport: okTransport{}, Timeout: 10 * time.Second},
+		// A fuzzed response_url that cannot be posted to is retried:
+		// quickly here, so that the fuzzer keeps its pace.
+		RetryBase: time.Millisecond,
+		RetryMax:  5 * time.Millisecond,
 	})
 	if err != nil {
 		tb.Fatal(err)

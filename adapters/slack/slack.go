@@ -193,8 +193,9 @@ func (b *Bot) Drain(ctx context.Context) error {
 	}
 }
 
-// lang is the language for a person: the text's own, else their Slack
-// locale (looked up when there is a bot token), else the default.
+// locale is the locale to pass to the engine: none when the text tells its
+// own language (no look-up needed), else the person's Slack locale when
+// there is a bot token; the engine falls back to the default language.
 func (b *Bot) locale(ctx context.Context, userID, text string) string {
 	if core.DetectLang(text) != "" {
 		return ""
