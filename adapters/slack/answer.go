@@ -146,6 +146,12 @@ func (b *Bot) respond(ctx context.Context, responseURL string, r Reply) error {
 		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.hc, msg)
 	})
 	if err != nil {
+		// A response_url is a capability to post as the app: keep it out
+		// of errors, which end up in logs.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return fmt.Errorf("post to response_url: %w", err)
 	}
 	return nil
