@@ -206,6 +206,10 @@ func bbStart(t *testing.T) *bbServer {
 			fmt.Fprintf(w, `{"ok":true,"url":"https://kaiketsu-test.slack.com/","team":"kaiketsu-test","user":"kaiketsu","team_id":%q,"user_id":%q,"bot_id":"B0BB00001","is_enterprise_install":false}`, bbTeam, bbBotUser)
 		case "users.info":
 			u := c.Form.Get("user")
+			if strings.HasPrefix(u, "UERR") {
+				fmt.Fprint(w, `{"ok":false,"error":"user_not_found"}`)
+				return
+			}
 			locale := "en-US"
 			if strings.HasPrefix(u, "UJA") {
 				locale = "ja-JP"
@@ -426,24 +430,31 @@ func (s *bbServer) postSlack(t *testing.T, path, contentType string, body []byte
 // slashBody is a slash command form body with Slack's field set.
 func (s *bbServer) slashBody(user, text string) []byte {
 	n := s.next()
-	v := url.Values{
-		"token":                 {"gIkuvaNzQIHg97ATvDxqgjtO"},
-		"team_id":               {bbTeam},
-		"team_domain":           {"kaiketsu-test"},
-		"enterprise_id":         {""},
-		"enterprise_name":       {""},
-		"is_enterprise_install": {"false"},
-		"channel_id":            {bbChannel},
-		"channel_name":          {"general"},
-		"user_id":               {user},
-		"user_name":             {"someone"},
-		"command":               {"/support"},
-		"text":                  {text},
-		"api_app_id":            {bbAppID},
-		"response_url":          {fmt.Sprintf("%s/commands/%s/%d/slash%d", s.hookURL, bbTeam, n, n)},
-		"trigger_id":            {fmt.Sprintf("13345224609.738474920.8088930838d88f008e0%d", n)},
+	// In Slack's order, not sorted: a server that re-encodes the parsed
+	// form instead of checking the raw bytes fails the signature.
+	fields := [][2]string{
+		{"token", "gIkuvaNzQIHg97ATvDxqgjtO"},
+		{"team_id", bbTeam},
+		{"team_domain", "kaiketsu-test"},
+		{"channel_id", bbChannel},
+		{"channel_name", "general"},
+		{"user_id", user},
+		{"user_name", "someone"},
+		{"command", "/support"},
+		{"text", text},
+		{"api_app_id", bbAppID},
+		{"is_enterprise_install", "false"},
+		{"response_url", fmt.Sprintf("%s/commands/%s/%d/slash%d", s.hookURL, bbTeam, n, n)},
+		{"trigger_id", fmt.Sprintf("13345224609.738474920.8088930838d88f008e0%d", n)},
 	}
-	return []byte(v.Encode())
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(f[0] + "=" + url.QueryEscape(f[1]))
+	}
+	return []byte(b.String())
 }
 
 // slashCommand sends /support TEXT and decodes the ephemeral answer.
@@ -500,25 +511,6 @@ func bbSlackButtons(msg slack.Msg) []bbButton {
 		}
 	}
 	return out
-}
-
-// bbTexts collects every "text" string in a decoded JSON value: the words a
-// person would read.
-func bbTexts(v any, out *[]string) {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			if s, ok := e.(string); ok && (k == "text" || k == "title" || k == "description" || k == "content" || k == "name" || k == "value" || k == "label") {
-				*out = append(*out, s)
-				continue
-			}
-			bbTexts(e, out)
-		}
-	case []any:
-		for _, e := range x {
-			bbTexts(e, out)
-		}
-	}
 }
 
 // bbSlackText is the readable text of a Slack message: the fallback text
@@ -1335,6 +1327,33 @@ func TestBlackboxServe(t *testing.T) {
 		}
 	})
 
+	t.Run("slack/locale-lookup-fails", func(t *testing.T) {
+		// users.info answers an error: the default language, not a failure.
+		msg, raw := s.slashCommand(t, "UERR00001", "")
+		if len(bbSlackButtons(msg)) < s.topics {
+			t.Errorf("menu with a failing users.info: %q", bbLabels(bbSlackButtons(msg)))
+		}
+		if bbHasJapanese(bbSlackText(raw)) {
+			t.Errorf("menu with a failing users.info is not in the default language (en):\n%s", bbSlackText(raw))
+		}
+	})
+
+	t.Run("slack/rate-limited-person-still-answered", func(t *testing.T) {
+		// Past the per-person limit the answer is still an HTTP 200 message
+		// (Slack shows anything else as an error), and it says so.
+		var first, last string
+		for i := 0; i < 14; i++ {
+			_, raw := s.slashCommand(t, "UEN000017", "I forgot my password")
+			if i == 0 {
+				first = bbSlackText(raw)
+			}
+			last = bbSlackText(raw)
+		}
+		if last == first {
+			t.Errorf("14 commands at once from one person were all answered in full; README: KAIKETSU_RATE_BURST 10")
+		}
+	})
+
 	t.Run("slack/signature", func(t *testing.T) {
 		body := s.slashBody("UEN000006", "I forgot my password")
 		now := time.Now()
@@ -1925,6 +1944,32 @@ func TestBlackboxServe(t *testing.T) {
 		}
 	})
 
+	t.Run("discord/pasted-code", func(t *testing.T) {
+		sym := "my code is 482913 what now"
+		a := s.command(t, "1300000000000000043", "en-US", &sym)
+		if bytes.Contains(a.Raw, []byte("482913")) {
+			t.Errorf("the answer echoes the pasted code: %s", a.Raw)
+		}
+		if !strings.Contains(strings.ToLower(a.text()), "never share") {
+			t.Errorf("want the never-share warning, got:\n%s", a.text())
+		}
+	})
+
+	t.Run("discord/rate-limited-person-still-answered", func(t *testing.T) {
+		sym := "I forgot my password"
+		var first, last string
+		for i := 0; i < 14; i++ {
+			a := s.command(t, "1300000000000000044", "en-US", &sym)
+			if i == 0 {
+				first = a.text()
+			}
+			last = a.text()
+		}
+		if last == first {
+			t.Errorf("14 commands at once from one person were all answered in full; README: KAIKETSU_RATE_BURST 10")
+		}
+	})
+
 	t.Run("discord/mentions-inert", func(t *testing.T) {
 		const user = "1300000000000000042"
 		sym := "my zorbulator jams"
@@ -1982,7 +2027,7 @@ func TestBlackboxServe(t *testing.T) {
 	if code != 0 {
 		t.Errorf("kaiketsu serve exited %d after SIGTERM, want 0; log:\n%s", code, logs)
 	}
-	for _, secret := range []string{bbSigningSecret, bbStateKey, bbBotToken, "Zebra-Quartz-917", "train to Osaka"} {
+	for _, secret := range []string{bbSigningSecret, bbStateKey, bbBotToken, "Zebra-Quartz-917", "482913", "train to Osaka", "zorbulator jams"} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log contains %q (secrets and message text must never be logged)", secret)
 		}
