@@ -1246,6 +1246,19 @@ func TestBlackboxServe(t *testing.T) {
 				t.Errorf("GET %s: status %d, want 200; body %q", p, r.Status, r.Body)
 			}
 		}
+		for _, p := range []string{"/slack/commands", "/slack/interactions", "/slack/events", "/discord/interactions"} {
+			if r := s.do(t, "GET", p, "", nil, nil); r.Status < 400 || r.Status >= 500 {
+				t.Errorf("GET %s: status %d, want 4xx (the platforms POST)", p, r.Status)
+			}
+		}
+	})
+
+	t.Run("long-input", func(t *testing.T) {
+		// Long text under the body limit: answered, and within the limits.
+		long := strings.Repeat("I forgot my password and cannot sign in. ", 120) // ~5,000 characters
+		s.slashCommand(t, "UEN000018", long)
+		ja := strings.Repeat("パスワードを忘れてログインできません。", 300) // ~5,700 characters
+		s.command(t, "1300000000000000045", "ja", &ja)
 	})
 
 	t.Run("slack/command-japanese", func(t *testing.T) {
@@ -1578,6 +1591,21 @@ func TestBlackboxServe(t *testing.T) {
 		if n := len(posts("1700000200.000100")); n != 1 {
 			t.Errorf("event Ev0BB0000001 answered %d times, want once (the retry must be dropped)", n)
 		}
+		// A retry of a delivery this server never saw (the first attempt
+		// went to an instance that died, or timed out before reading it) is
+		// the only copy: duplicates are told by event_id, not by the header.
+		only := event("Ev0BB0000003", "1700000350.000100")
+		hdr = bbSlackHeaders(only, time.Now())
+		hdr["X-Slack-Retry-Num"] = "2"
+		hdr["X-Slack-Retry-Reason"] = "http_error"
+		if r := s.do(t, "POST", "/slack/events", "application/json", only, hdr); r.Status != 200 {
+			t.Errorf("first-seen retried event: status %d, want 200", r.Status)
+		}
+		if _, ok := s.slack.wait(func(c bbCall) bool {
+			return strings.HasSuffix(c.Path, "chat.postMessage") && c.Form.Get("thread_ts") == "1700000350.000100"
+		}); !ok {
+			t.Errorf("an event first seen as a retry (X-Slack-Retry-Num: 2, new event_id) was never answered")
+		}
 	})
 
 	t.Run("slack/markup-escaped", func(t *testing.T) {
@@ -1754,6 +1782,7 @@ func TestBlackboxServe(t *testing.T) {
 			{"other timestamp", map[string]string{"X-Signature-Ed25519": good["X-Signature-Ed25519"], "X-Signature-Timestamp": strconv.FormatInt(now.Unix()+1, 10)}, body},
 			{"body changed", good, append(bytes.TrimSuffix(bytes.Clone(body), []byte("}")), []byte(`,"x":1}`)...)},
 			{"10 minutes old", s.discordHeaders(body, now.Add(-10*time.Minute)), body},
+			{"10 minutes ahead", s.discordHeaders(body, now.Add(10*time.Minute)), body},
 		} {
 			r := s.do(t, "POST", "/discord/interactions", "application/json", tc.body, tc.hdr)
 			if r.Status != 401 {
