@@ -322,6 +322,13 @@ func (h *Handler) component(ctx context.Context, in *discordgo.Interaction) (*di
 	if a.Kind == core.KindHandoff && a.Handoff != nil {
 		h.postCard(a.Handoff)
 	}
+	if a.Kind == core.KindSlowDown {
+		// A new private message beside the walkthrough, never in its
+		// place, so that its buttons still work once the person has waited.
+		d := Message(a)
+		d.Flags = discordgo.MessageFlagsEphemeral
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d}, nil
+	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: Message(a)}, nil
 }
 

@@ -105,7 +105,11 @@ func (b *Bot) press(ctx context.Context, cb slack.InteractionCallback, act slack
 	// click on a public message (the answer to an @mention) opens a
 	// private walkthrough for whoever clicked, leaving the public message
 	// for others.
-	if cb.Container.IsEphemeral || isDM(req.ChannelID) {
+	// A "slow down" is added beside the walkthrough, never in its place,
+	// so that its buttons still work once the person has waited.
+	if a.Kind == core.KindSlowDown {
+		r.ThreadTS = cb.Container.ThreadTs
+	} else if cb.Container.IsEphemeral || isDM(req.ChannelID) {
 		r.ReplaceOriginal = true
 	} else {
 		r.ThreadTS = cb.Container.ThreadTs

@@ -130,7 +130,11 @@ func (b *Bot) postCard(ctx context.Context, h *core.Handoff) {
 	}
 	m := renderCard(h, b.opt.DefaultLang, b.topicTitle(h, b.opt.DefaultLang), newIter())
 	var ch, ts string
+	tries := 0
 	err := b.retry(ctx, b.opt.CardAttempts, func(ctx context.Context) error {
+		if tries++; tries > 1 && b.opt.OnCardRetry != nil {
+			b.opt.OnCardRetry()
+		}
 		var err error
 		ch, ts, err = b.api.PostMessageContext(ctx, b.opt.SupportChannel,
 			slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))

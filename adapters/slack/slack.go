@@ -64,6 +64,9 @@ type Options struct {
 	RetryBase, RetryMax time.Duration
 	// CardAttempts is how many times a card post is tried (default 6).
 	CardAttempts int
+	// OnCardRetry, when set, is called each time posting a hand-off card
+	// is retried (for metrics).
+	OnCardRetry func()
 }
 
 // Bot answers Slack. Create it with New; it is safe for concurrent use.

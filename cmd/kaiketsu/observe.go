@@ -20,6 +20,15 @@ func withMetrics(m *metrics.Metrics) func(*core.Options) {
 	return func(o *core.Options) { o.Observe = m.Observe }
 }
 
+// cardRetries counts an adapter's hand-off card retries, when serve has
+// metrics.
+func cardRetries(d *deps, platform string) func() {
+	if d.metrics == nil {
+		return nil
+	}
+	return func() { d.metrics.HandoffPostRetry(platform) }
+}
+
 // instrument wraps serve's mux: a request id and an access line for every
 // request (outermost, so that the metrics middleware's work is inside the
 // id), then the request metrics.

@@ -34,6 +34,7 @@ func mountSlack(ctx context.Context, d *deps) (*edge, error) {
 		SupportChannel: cfg.SlackSupportChannel,
 		APIURL:         cfg.SlackAPIURL,
 		DefaultLang:    cfg.DefaultLang,
+		OnCardRetry:    cardRetries(d, slackedge.Platform),
 	})
 	if err != nil {
 		return nil, err
