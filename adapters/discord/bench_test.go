@@ -2,7 +2,7 @@ package discord_test
 
 // Benchmarks and fuzz targets that drive the Discord adapter only through
 // its HTTP handler, with interactions signed as Discord signs them
-// (internal/loadgen), beside the do-nothing baseline that only checks the
+// (adapters/loadgen), beside the do-nothing baseline that only checks the
 // signature and writes a fixed reply:
 //
 //	go test ./adapters/discord -run '^$' -bench . -benchmem
@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/kaiketsu/kaiketsu/adapters/discord"
+	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
 	"github.com/kaiketsu/kaiketsu/adapters/memstore"
 	"github.com/kaiketsu/kaiketsu/core"
-	"github.com/kaiketsu/kaiketsu/internal/loadgen"
 )
 
 const benchUser = "1180000000000000004"

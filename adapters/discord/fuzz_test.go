@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kaiketsu/kaiketsu/internal/loadgen"
+	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
 )
 
 // FuzzDiscordInteraction fuzzes the interaction JSON, correctly signed:

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/kaiketsu/kaiketsu/adapters/discord"
+	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
 	"github.com/kaiketsu/kaiketsu/core"
-	"github.com/kaiketsu/kaiketsu/internal/loadgen"
 )
 
 // TestSlowDownOnAClickKeepsTheWalkthrough: a person over the rate limit

@@ -2,7 +2,7 @@ package slack_test
 
 // Benchmarks and fuzz targets that drive the Slack adapter only through
 // its HTTP handlers, with requests signed as Slack signs them
-// (internal/loadgen), beside the do-nothing baseline that only checks the
+// (adapters/loadgen), beside the do-nothing baseline that only checks the
 // signature and writes a fixed reply:
 //
 //	go test ./adapters/slack -run '^$' -bench . -benchmem
@@ -18,10 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
 	"github.com/kaiketsu/kaiketsu/adapters/memstore"
 	slackedge "github.com/kaiketsu/kaiketsu/adapters/slack"
 	"github.com/kaiketsu/kaiketsu/core"
-	"github.com/kaiketsu/kaiketsu/internal/loadgen"
 )
 
 const benchSecret = "8f742231b10e8888abcd99yyyzzz85a5"

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kaiketsu/kaiketsu/internal/loadgen"
+	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
 )
 
 // lockedBuffer collects the bot's log, written from its goroutines too.

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
 	"github.com/kaiketsu/kaiketsu/adapters/memstore"
 	slackedge "github.com/kaiketsu/kaiketsu/adapters/slack"
 	"github.com/kaiketsu/kaiketsu/core"
-	"github.com/kaiketsu/kaiketsu/internal/loadgen"
 )
 
 // recordingTransport keeps the bodies posted to response_url.

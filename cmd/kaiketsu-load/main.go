@@ -33,8 +33,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
 	"github.com/kaiketsu/kaiketsu/core"
-	"github.com/kaiketsu/kaiketsu/internal/loadgen"
 )
 
 // Test credentials, shared by the load tool and the server under test

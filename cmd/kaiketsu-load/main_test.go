@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/kaiketsu/kaiketsu/internal/loadgen"
+	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
 )
 
 func TestRunAgainstTheBaseline(t *testing.T) {
