@@ -5,8 +5,9 @@ import "math"
 // Training of the per-playbook classifier. It is deterministic (no random
 // shuffling), so a playbook always diagnoses the same way.
 const (
-	// trainBudget caps examples x classes x epochs, so that loading a very
-	// large playbook stays fast; such a playbook relies on evidence alone.
+	// trainBudget caps examples x classes x epochs over all playbooks, so
+	// that loading (and reloading) stays well under a second. A knowledge
+	// base too large for it relies on evidence alone.
 	trainBudget = 8_000_000
 	maxEpochs   = 60
 	minEpochs   = 8
@@ -30,20 +31,38 @@ type linear struct {
 	bias    []float32
 }
 
-// trainLinear fits the classifier for book bm on its examples. It returns
-// nil when the playbook is too large for the budget.
-func trainLinear(all []example, book int32, bm *bookModel) *linear {
-	var exs []example
-	for _, e := range all {
-		if e.book == book {
-			exs = append(exs, e)
+// trainAll fits a classifier for every playbook when the whole knowledge
+// base fits the training budget, and none otherwise: either every playbook
+// is scored by probability or every one by evidence, so that their matches
+// compare.
+func trainAll(exs []example, books []*bookModel) bool {
+	byBook := make([][]example, len(books))
+	for _, e := range exs {
+		byBook[e.book] = append(byBook[e.book], e)
+	}
+	cost := 0
+	for bi, bm := range books {
+		cost += len(byBook[bi]) * (bm.n + 1)
+	}
+	if cost == 0 || cost*minEpochs > trainBudget {
+		return false
+	}
+	epochs := min(maxEpochs, trainBudget/cost)
+	for bi, bm := range books {
+		bm.lr = trainLinear(byBook[bi], bm, epochs)
+		if bm.lr == nil {
+			return false
 		}
 	}
+	return true
+}
+
+// trainLinear fits the classifier for book bm on its examples.
+func trainLinear(exs []example, bm *bookModel, epochs int) *linear {
 	classes := bm.n + 1
-	if len(exs) == 0 || len(exs)*classes*minEpochs > trainBudget {
+	if len(exs) == 0 {
 		return nil
 	}
-	epochs := min(maxEpochs, trainBudget/(len(exs)*classes))
 	m := &linear{classes: classes, rows: map[int32]int32{}, bias: make([]float32, classes)}
 	type sample struct {
 		y     int

@@ -42,6 +42,12 @@ var (
 	// minScoreKNN is the threshold for playbooks too large to train a
 	// classifier for, where the evidence alone decides.
 	minScoreKNN = 0.22
+	// keywordFloor: evidence below which keywords are not looked for.
+	keywordFloor = 0.03
+	// A feature is common, and its list not walked, beyond 1/commonShare
+	// of the examples, and never below commonMinDF examples.
+	commonShare = 50
+	commonMinDF = 1000
 	// oosMargin: a topic whose nearest example is not at least this close
 	// compared with the nearest out-of-scope phrasing is not offered.
 	oosMargin = 0.7
@@ -61,16 +67,22 @@ var (
 //     of scope"), trained at load on the same examples and on the
 //     playbook's out_of_scope phrasings. It weighs which words separate one
 //     cause from another ("changed" vs "forgot"), which similarity alone
-//     does poorly. Playbooks too large to train in the budget go without.
+//     does poorly. A knowledge base too large to train in the budget goes
+//     without.
 type index struct {
-	feats      map[string]int32
-	idf        []float32
-	docs       []int32     // example doc -> topic (-1: out of scope)
-	postings   [][]posting // feature -> example docs
-	centroid   [][]posting // feature -> topics
-	topics     []*Topic
-	topicBook  []int32
-	books      []*bookModel
+	feats     map[string]int32
+	idf       []float32
+	docs      []int32     // example doc -> topic (-1: out of scope)
+	postings  [][]posting // feature -> example docs
+	centroid  [][]posting // feature -> topics
+	topics    []*Topic
+	topicBook []int32
+	books     []*bookModel
+	trained   bool // every playbook has a classifier (see trainAll)
+	// common marks features in so many examples that walking their lists
+	// costs more than their small weight is worth; only large knowledge
+	// bases have any.
+	common     []bool
 	keywords   [][]string // per topic, normalized keywords
 	unknownIDF float64
 	pool       sync.Pool
@@ -96,7 +108,8 @@ type scratch struct {
 	ttouch   []int32
 	q        map[int32]float64 // idf-weighted, for evidence
 	raw      map[int32]float64 // unweighted, for the classifier
-	logits   []float64
+	probs    [][]float64       // per book, when trained
+	logitBuf [][]float64
 	books    []int32
 	bookSeen []bool
 }
@@ -154,9 +167,7 @@ func newIndex(books []*Playbook) *index {
 		}
 	}
 	ix.buildEvidence(exs)
-	for bi, bm := range ix.books {
-		bm.lr = trainLinear(exs, int32(bi), bm)
-	}
+	ix.trained = trainAll(exs, ix.books)
 	ix.pool.New = func() any {
 		return &scratch{
 			doc:      make([]float32, len(ix.docs)),
@@ -164,6 +175,7 @@ func newIndex(books []*Playbook) *index {
 			best:     make([]float32, len(ix.topics)),
 			bestOOS:  make([]float32, len(ix.books)),
 			bookSeen: make([]bool, len(ix.books)),
+			logitBuf: make([][]float64, len(ix.books)),
 			q:        map[int32]float64{},
 			raw:      map[int32]float64{},
 		}
@@ -185,6 +197,11 @@ func (ix *index) buildEvidence(exs []example) {
 		ix.idf[f] = float32(math.Log(n / float64(d)))
 	}
 	ix.unknownIDF = unknownWeight * math.Log(n)
+	ix.common = make([]bool, len(ix.feats))
+	limit := max(commonMinDF, len(exs)/commonShare)
+	for f, d := range df {
+		ix.common[f] = d > limit
+	}
 	ix.postings = make([][]posting, len(ix.feats))
 	cent := make([]map[int32]float64, len(ix.topics))
 	for i := range cent {
@@ -262,6 +279,9 @@ func (ix *index) diagnose(text string) []Match {
 	// feature with the text.
 	s.touch, s.ttouch = s.touch[:0], s.ttouch[:0]
 	for f, x := range s.q {
+		if ix.common[f] {
+			continue
+		}
 		qx := float32(x / qn)
 		for _, p := range ix.postings[f] {
 			if s.doc[p.id] == 0 {
@@ -285,44 +305,55 @@ func (ix *index) diagnose(text string) []Match {
 		}
 		s.doc[d] = 0
 	}
+	// Evidence per topic. Keywords are looked for only in topics already
+	// somewhat near: among thousands of topics most are touched by one
+	// common word, and a keyword in the text makes its own example near.
 	s.books = s.books[:0]
 	for _, t := range s.ttouch {
 		ev := nearestWeight*float64(s.best[t]) + (1-nearestWeight)*float64(s.topic[t])
-		for _, k := range ix.keywords[t] {
-			if strings.Contains(norm, k) {
-				ev += keywordBonus
+		if ev >= keywordFloor {
+			for _, k := range ix.keywords[t] {
+				if strings.Contains(norm, k) {
+					ev += keywordBonus
+				}
 			}
 		}
-		s.topic[t] = float32(ev) // evidence, reused below
-		if b := ix.topicBook[t]; !s.bookSeen[b] {
+		s.topic[t] = float32(ev) // evidence from here on
+		if b := ix.topicBook[t]; ev >= minEvidence && !s.bookSeen[b] {
 			s.bookSeen[b] = true
 			s.books = append(s.books, b)
 		}
 	}
 
+	// The classifier runs only for playbooks with a topic near enough.
+	if ix.trained {
+		norm := math.Sqrt(sumSquares(s.raw))
+		for len(s.probs) < len(ix.books) {
+			s.probs = append(s.probs, nil)
+		}
+		for _, b := range s.books {
+			s.probs[b] = ix.books[b].lr.probs(s.raw, norm, &s.logitBuf[b])
+		}
+	}
 	var out []Match
-	for _, b := range s.books {
-		bm := ix.books[b]
-		if bm.lr == nil {
+	for _, t := range s.ttouch {
+		b := ix.topicBook[t]
+		ev := float64(s.topic[t])
+		if !s.bookSeen[b] {
+			continue
+		}
+		if !ix.trained {
 			// Evidence alone: the topic must be near enough, and nearer
 			// than anything the playbook says it does not cover.
-			for _, t := range s.ttouch {
-				if ix.topicBook[t] == b && float64(s.topic[t]) >= minScoreKNN && s.best[t] >= s.bestOOS[b] {
-					out = append(out, Match{ix.topics[t], math.Min(1, float64(s.topic[t]))})
-				}
+			if ev >= minScoreKNN && s.best[t] >= s.bestOOS[b] {
+				out = append(out, Match{ix.topics[t], math.Min(1, ev)})
 			}
 			continue
 		}
-		probs := bm.lr.probs(s.raw, math.Sqrt(sumSquares(s.raw)+unknown*0), &s.logits)
-		none := probs[bm.n]
-		for _, t := range s.ttouch {
-			if ix.topicBook[t] != b {
-				continue
-			}
-			p := probs[int(t)-bm.first]
-			if float64(s.topic[t]) >= minEvidence && p > noneFactor*none && p >= minProb && float64(s.best[t]) >= oosMargin*float64(s.bestOOS[b]) {
-				out = append(out, Match{ix.topics[t], p})
-			}
+		probs := s.probs[b]
+		p, none := probs[int(t)-ix.books[b].first], probs[ix.books[b].n]
+		if ev >= minEvidence && p > noneFactor*none && p >= minProb && float64(s.best[t]) >= oosMargin*float64(s.bestOOS[b]) {
+			out = append(out, Match{ix.topics[t], p})
 		}
 	}
 	for _, t := range s.ttouch {
