@@ -1,12 +1,18 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -42,44 +48,40 @@ func (b *Bot) command(ctx context.Context, cmd slack.SlashCommand) Reply {
 	}
 	req.Locale = b.locale(ctx, cmd.UserID, cmd.Text)
 	a := b.eng.Ask(ctx, req)
-	b.log.Info("slack: command answered", "team", cmd.TeamID, "user", cmd.UserID, "channel", cmd.ChannelID,
-		"kind", a.Kind.String(), "lang", a.Lang, "playbook", a.Playbook, "topic", a.Topic, "secret_warning", core.LooksSecret(cmd.Text))
+	// One line per answer is debug: at info, httplog's access line is the
+	// one per request. The secret check runs only when the line is written.
+	if b.log.Enabled(ctx, slog.LevelDebug) {
+		b.log.DebugContext(ctx, "slack: command answered", "team", cmd.TeamID, "user", cmd.UserID, "channel", cmd.ChannelID,
+			"kind", a.Kind.String(), "lang", a.Lang, "playbook", a.Playbook, "topic", a.Topic, "secret_warning", core.LooksSecret(cmd.Text))
+	}
 	return ephemeral(Render(a, newIter()))
 }
 
 // interaction handles a click after it was acknowledged.
-func (b *Bot) interaction(cb slack.InteractionCallback) {
-	if cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
-		b.log.Debug("slack: interaction ignored", "type", string(cb.Type))
+func (b *Bot) interaction(c click) {
+	if c.Type != slack.InteractionTypeBlockActions || !c.HasAction {
+		b.log.Debug("slack: interaction ignored", "type", string(c.Type))
 		return
 	}
-	act := *cb.ActionCallback.BlockActions[0]
-	if strings.HasPrefix(act.ActionID, cardAction) {
-		b.async(func(ctx context.Context) { b.cardClick(ctx, cb, act) })
+	if strings.HasPrefix(c.ActionID, cardAction) {
+		b.async(func(ctx context.Context) { b.cardClick(ctx, c) })
 		return
 	}
-	b.async(func(ctx context.Context) { b.press(ctx, cb, act) })
-}
-
-func channelOf(cb slack.InteractionCallback) string {
-	if cb.Container.ChannelID != "" {
-		return cb.Container.ChannelID
-	}
-	return cb.Channel.ID
+	b.async(func(ctx context.Context) { b.press(ctx, c) })
 }
 
 // press follows a walkthrough button and updates the conversation.
-func (b *Bot) press(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction) {
+func (b *Bot) press(ctx context.Context, c click) {
 	req := core.Request{
 		Platform:  Platform,
-		UserID:    cb.User.ID,
-		UserName:  cb.User.Name,
-		ChannelID: channelOf(cb),
-		Token:     act.Value,
+		UserID:    c.UserID,
+		UserName:  c.UserName,
+		ChannelID: c.ChannelID,
+		Token:     c.Value,
 	}
 	var a core.Answer
 	var err error
-	if strings.HasPrefix(act.ActionID, walkAction) {
+	if strings.HasPrefix(c.ActionID, walkAction) {
 		a, err = b.eng.Press(ctx, req)
 	} else {
 		err = &core.TokenError{Err: core.ErrBadToken, Detail: "unknown action id"}
@@ -93,7 +95,7 @@ func (b *Bot) press(ctx context.Context, cb slack.InteractionCallback, act slack
 		req.Locale = b.userLocale(ctx, req.UserID)
 		a = b.eng.StartOver(req, err)
 	}
-	b.log.Info("slack: click answered", "user", req.UserID, "channel", req.ChannelID, "kind", a.Kind.String(),
+	b.log.DebugContext(ctx, "slack: click answered", "user", req.UserID, "channel", req.ChannelID, "kind", a.Kind.String(),
 		"playbook", a.Playbook, "topic", a.Topic, "step", a.Step)
 	if a.Kind == core.KindHandoff && a.Handoff != nil {
 		h := a.Handoff
@@ -108,15 +110,48 @@ func (b *Bot) press(ctx context.Context, cb slack.InteractionCallback, act slack
 	// A "slow down" is added beside the walkthrough, never in its place,
 	// so that its buttons still work once the person has waited.
 	if a.Kind == core.KindSlowDown {
-		r.ThreadTS = cb.Container.ThreadTs
-	} else if cb.Container.IsEphemeral || isDM(req.ChannelID) {
+		r.ThreadTS = c.ThreadTs
+	} else if c.IsEphemeral || isDM(req.ChannelID) {
 		r.ReplaceOriginal = true
 	} else {
-		r.ThreadTS = cb.Container.ThreadTs
+		r.ThreadTS = c.ThreadTs
 	}
-	if err := b.respond(ctx, cb.ResponseURL, r); err != nil {
+	if err := b.respond(ctx, c.ResponseURL, r); err != nil {
 		b.log.Error("slack: could not update the message", "user", req.UserID, "kind", a.Kind.String(), "err", err)
 	}
+}
+
+// postWebhook posts a message to a response_url as
+// slack.PostWebhookCustomHTTPContext does, with the same errors for the
+// retries to judge (a RateLimitedError for a 429 with Retry-After, a
+// StatusCodeError for any other non-200), from JSON already written. The
+// response body is read to the end and closed, so that the connection
+// goes back to the client's pool.
+func (b *Bot) postWebhook(ctx context.Context, responseURL string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("failed new request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("failed to post webhook: %w", err)
+	}
+	defer func() {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+	}()
+	if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") != "" {
+		secs, err := strconv.ParseInt(resp.Header.Get("Retry-After"), 10, 64)
+		if err != nil {
+			return err
+		}
+		return &slack.RateLimitedError{RetryAfter: time.Duration(secs) * time.Second}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return slack.StatusCodeError{Code: resp.StatusCode, Status: resp.Status}
+	}
+	return nil
 }
 
 func reason(err error) string {
@@ -138,16 +173,12 @@ func (b *Bot) respond(ctx context.Context, responseURL string, r Reply) error {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return errors.New("click has no usable response_url")
 	}
-	msg := &slack.WebhookMessage{
-		Text:            r.Text,
-		Blocks:          &slack.Blocks{BlockSet: r.Blocks},
-		ResponseType:    r.ResponseType,
-		ReplaceOriginal: r.ReplaceOriginal,
-		DeleteOriginal:  r.DeleteOriginal,
-		ThreadTimestamp: r.ThreadTS,
+	body, err := r.appendWebhookJSON(make([]byte, 0, 4096))
+	if err != nil {
+		return fmt.Errorf("post to response_url: %w", err)
 	}
 	err = b.retry(ctx, 3, func(ctx context.Context) error {
-		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.hc, msg)
+		return b.postWebhook(ctx, responseURL, body)
 	})
 	if err != nil {
 		// A response_url is a capability to post as the app: keep it out

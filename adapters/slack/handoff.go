@@ -154,8 +154,8 @@ func (b *Bot) postCard(ctx context.Context, h *core.Handoff) {
 }
 
 // cardClick handles Claim and Mark solved on a hand-off card.
-func (b *Bot) cardClick(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction) {
-	agent := cb.User.ID
+func (b *Bot) cardClick(ctx context.Context, c click) {
+	agent := c.UserID
 	lang := b.opt.DefaultLang
 	// note answers the clicker only. s is mrkdwn: our own words with
 	// escaped references and sanitized mentions.
@@ -165,11 +165,11 @@ func (b *Bot) cardClick(ctx context.Context, cb slack.InteractionCallback, act s
 		r := ephemeral(Message{Text: s, Blocks: bd.blocks(newIter())})
 		// replace_original false: the card stays; only the clicker sees
 		// the note.
-		if err := b.respond(ctx, cb.ResponseURL, r); err != nil {
+		if err := b.respond(ctx, c.ResponseURL, r); err != nil {
 			b.log.Error("slack: could not answer a card click", "user", agent, "err", err)
 		}
 	}
-	parts := strings.Split(act.ActionID, ":")
+	parts := strings.Split(c.ActionID, ":")
 	var id int64 = -1
 	if len(parts) == 3 {
 		if n, err := strconv.ParseInt(parts[2], 10, 64); err == nil && n > 0 {
@@ -225,7 +225,7 @@ func (b *Bot) cardClick(ctx context.Context, cb slack.InteractionCallback, act s
 		return
 	}
 	b.log.Info("slack: hand-off "+parts[1]+"ed", "handoff", id, "ref", h.Ref, "agent", agent)
-	b.updateCard(ctx, cb, h)
+	b.updateCard(ctx, c, h)
 	if parts[1] == verbClaim {
 		b.notifyRequester(ctx, h, agent)
 	}
@@ -233,11 +233,11 @@ func (b *Bot) cardClick(ctx context.Context, cb slack.InteractionCallback, act s
 
 // updateCard rewrites the card with chat.update where it was clicked (or
 // where the store says it was posted).
-func (b *Bot) updateCard(ctx context.Context, cb slack.InteractionCallback, h *core.Handoff) {
+func (b *Bot) updateCard(ctx context.Context, c click, h *core.Handoff) {
 	if b.api == nil {
 		return
 	}
-	ch, ts := cb.Container.ChannelID, cb.Container.MessageTs
+	ch, ts := c.Container, c.MessageTs
 	if ch == "" || ts == "" {
 		ch, ts, _ = strings.Cut(h.Card, "/")
 	}

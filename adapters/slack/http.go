@@ -1,9 +1,10 @@
 package slack
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 
@@ -57,17 +58,45 @@ func (b *Bot) verified(w http.ResponseWriter, r *http.Request) (body []byte, ok 
 	return body, true
 }
 
-// formRequest gives slack-go's form parsers the verified body.
-func formRequest(r *http.Request, body []byte) *http.Request {
-	pr := r.Clone(r.Context())
-	pr.Body = io.NopCloser(bytes.NewReader(body))
-	pr.ContentLength = int64(len(body))
-	pr.Form, pr.PostForm = nil, nil
-	return pr
+// isForm reports whether the request says its body is a form, as
+// http.Request.ParseForm decides before it reads one. The handlers parse
+// the verified body once themselves, where slack-go's parsers would clone
+// the request and parse it again.
+func isForm(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	if ct == formContentType {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == formContentType
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	js, err := json.Marshal(v)
+const formContentType = "application/x-www-form-urlencoded"
+
+// slashCommand reads the fields slack.SlashCommandParse reads, from a
+// parsed form.
+func slashCommand(q url.Values) slack.SlashCommand {
+	return slack.SlashCommand{
+		Token:               q.Get("token"),
+		TeamID:              q.Get("team_id"),
+		TeamDomain:          q.Get("team_domain"),
+		EnterpriseID:        q.Get("enterprise_id"),
+		EnterpriseName:      q.Get("enterprise_name"),
+		IsEnterpriseInstall: q.Get("is_enterprise_install") == "true",
+		ChannelID:           q.Get("channel_id"),
+		ChannelName:         q.Get("channel_name"),
+		UserID:              q.Get("user_id"),
+		UserName:            q.Get("user_name"),
+		Command:             q.Get("command"),
+		Text:                q.Get("text"),
+		ResponseURL:         q.Get("response_url"),
+		TriggerID:           q.Get("trigger_id"),
+		APIAppID:            q.Get("api_app_id"),
+	}
+}
+
+func writeJSON(w http.ResponseWriter, r Reply) {
+	js, err := r.appendJSON(make([]byte, 0, 4096))
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -83,17 +112,17 @@ func (b *Bot) Commands(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if q, err := url.ParseQuery(string(body)); err == nil && q.Get("ssl_check") == "1" {
+	q, err := url.ParseQuery(string(body))
+	if err == nil && q.Get("ssl_check") == "1" {
 		// Slack checking the certificate: not a command.
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	cmd, err := slack.SlashCommandParse(formRequest(r, body))
-	if err != nil || cmd.UserID == "" {
+	if err != nil || !isForm(r) || q.Get("user_id") == "" {
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, b.command(r.Context(), cmd))
+	writeJSON(w, b.command(r.Context(), slashCommand(q)))
 }
 
 // Interactions acknowledges a click at once; the answer follows through
@@ -103,14 +132,21 @@ func (b *Bot) Interactions(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	cb, err := slack.InteractionCallbackParse(formRequest(r, body))
+	var c click
+	q, err := url.ParseQuery(string(body))
+	if err == nil && !isForm(r) {
+		err = errors.New("not a form")
+	}
+	if err == nil {
+		c, err = parseClick(q.Get("payload"))
+	}
 	if err != nil {
 		b.log.Warn("slack: malformed interaction payload", "err", err)
 		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
-	b.interaction(cb)
+	b.interaction(c)
 }
 
 // Events answers Slack's URL check and acknowledges events, which are

@@ -90,7 +90,7 @@ func (b *Bot) socketEvent(ctx context.Context, sm acker, evt socketmode.Event) {
 		}
 		// interaction only starts the work (tracked for Drain); the ack
 		// still leaves at once.
-		b.interaction(cb)
+		b.interaction(clickFrom(cb))
 		b.ack(ctx, sm, evt.Request.EnvelopeID, nil)
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)

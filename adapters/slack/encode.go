@@ -1,0 +1,308 @@
+package slack
+
+import (
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+)
+
+// The JSON of every reply Kaiketsu sends, written straight into one buffer.
+// encoding/json reaches slack-go's blocks through interfaces and through
+// the MarshalJSON methods of Blocks, BlockElements and ContextElements,
+// each of which marshals into a buffer of its own that is then checked and
+// copied again: for a step's reply that was most of the cost of the
+// answer. The blocks Render builds (section, header, context, actions with
+// buttons) are written here field by field in slack-go's order and with
+// its omitempty rules, so that the bytes are the ones json.Marshal gives
+// (TestEncodeMatchesJSONMarshal); any other block or element is handed to
+// json.Marshal as before.
+
+// appendJSON appends r as json.Marshal(r) would.
+func (r Reply) appendJSON(buf []byte) ([]byte, error) {
+	buf = append(buf, `{"response_type":`...)
+	buf = appendString(buf, r.ResponseType)
+	buf = append(buf, `,"text":`...)
+	buf = appendString(buf, r.Text)
+	buf = append(buf, `,"blocks":`...)
+	buf, err := appendBlocks(buf, r.Blocks)
+	if err != nil {
+		return nil, err
+	}
+	if r.ReplaceOriginal {
+		buf = append(buf, `,"replace_original":true`...)
+	}
+	if r.DeleteOriginal {
+		buf = append(buf, `,"delete_original":true`...)
+	}
+	if r.ThreadTS != "" {
+		buf = append(buf, `,"thread_ts":`...)
+		buf = appendString(buf, r.ThreadTS)
+	}
+	return append(buf, '}'), nil
+}
+
+// appendWebhookJSON appends r as a response_url message: the bytes of
+// json.Marshal(slack.WebhookMessage{...}) with r's fields, which is what
+// slack.PostWebhook sent.
+func (r Reply) appendWebhookJSON(buf []byte) ([]byte, error) {
+	buf = append(buf, '{')
+	if r.ThreadTS != "" {
+		buf = append(buf, `"thread_ts":`...)
+		buf = appendString(buf, r.ThreadTS)
+		buf = append(buf, ',')
+	}
+	if r.Text != "" {
+		buf = append(buf, `"text":`...)
+		buf = appendString(buf, r.Text)
+		buf = append(buf, ',')
+	}
+	buf = append(buf, `"blocks":`...)
+	buf, err := appendBlocks(buf, r.Blocks)
+	if err != nil {
+		return nil, err
+	}
+	if r.ResponseType != "" {
+		buf = append(buf, `,"response_type":`...)
+		buf = appendString(buf, r.ResponseType)
+	}
+	buf = append(buf, `,"replace_original":`...)
+	buf = strconv.AppendBool(buf, r.ReplaceOriginal)
+	buf = append(buf, `,"delete_original":`...)
+	buf = strconv.AppendBool(buf, r.DeleteOriginal)
+	return append(buf, '}'), nil
+}
+
+func appendBlocks(buf []byte, bs []slack.Block) ([]byte, error) {
+	if bs == nil {
+		return append(buf, "null"...), nil
+	}
+	buf = append(buf, '[')
+	for i, b := range bs {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		var err error
+		if buf, err = appendBlock(buf, b); err != nil {
+			return nil, err
+		}
+	}
+	return append(buf, ']'), nil
+}
+
+func appendBlock(buf []byte, b slack.Block) ([]byte, error) {
+	switch b := b.(type) {
+	case *slack.SectionBlock:
+		if b == nil || len(b.Fields) > 0 || b.Accessory != nil {
+			break
+		}
+		buf = append(buf, `{"type":`...)
+		buf = appendString(buf, string(b.Type))
+		if b.Text != nil {
+			buf = append(buf, `,"text":`...)
+			buf = appendText(buf, b.Text)
+		}
+		buf = appendBlockID(buf, b.BlockID)
+		if b.Expand {
+			buf = append(buf, `,"expand":true`...)
+		}
+		return append(buf, '}'), nil
+	case *slack.HeaderBlock:
+		if b == nil {
+			break
+		}
+		buf = append(buf, `{"type":`...)
+		buf = appendString(buf, string(b.Type))
+		if b.Text != nil {
+			buf = append(buf, `,"text":`...)
+			buf = appendText(buf, b.Text)
+		}
+		buf = appendBlockID(buf, b.BlockID)
+		if b.Level != 0 {
+			buf = append(buf, `,"level":`...)
+			buf = strconv.AppendInt(buf, int64(b.Level), 10)
+		}
+		return append(buf, '}'), nil
+	case *slack.ContextBlock:
+		if b == nil || !allText(b.ContextElements.Elements) {
+			break
+		}
+		buf = append(buf, `{"type":`...)
+		buf = appendString(buf, string(b.Type))
+		buf = appendBlockID(buf, b.BlockID)
+		buf = append(buf, `,"elements":`...)
+		if b.ContextElements.Elements == nil {
+			buf = append(buf, "null"...)
+		} else {
+			buf = append(buf, '[')
+			for i, e := range b.ContextElements.Elements {
+				if i > 0 {
+					buf = append(buf, ',')
+				}
+				buf = appendText(buf, e.(*slack.TextBlockObject))
+			}
+			buf = append(buf, ']')
+		}
+		return append(buf, '}'), nil
+	case *slack.ActionBlock:
+		if b == nil || (b.Elements != nil && !allPlainButtons(b.Elements.ElementSet)) {
+			break
+		}
+		buf = append(buf, `{"type":`...)
+		buf = appendString(buf, string(b.Type))
+		buf = appendBlockID(buf, b.BlockID)
+		buf = append(buf, `,"elements":`...)
+		if b.Elements == nil || b.Elements.ElementSet == nil {
+			buf = append(buf, "null"...)
+		} else {
+			buf = append(buf, '[')
+			for i, e := range b.Elements.ElementSet {
+				if i > 0 {
+					buf = append(buf, ',')
+				}
+				buf = appendButton(buf, e.(*slack.ButtonBlockElement))
+			}
+			buf = append(buf, ']')
+		}
+		return append(buf, '}'), nil
+	}
+	js, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
+	}
+	return append(buf, js...), nil
+}
+
+func appendBlockID(buf []byte, id string) []byte {
+	if id == "" {
+		return buf
+	}
+	buf = append(buf, `,"block_id":`...)
+	return appendString(buf, id)
+}
+
+// allText reports whether every context element is a text object, the
+// only kind appendBlock writes itself.
+func allText(es []slack.MixedElement) bool {
+	for _, e := range es {
+		if t, ok := e.(*slack.TextBlockObject); !ok || t == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// allPlainButtons reports whether every element is a button without the
+// parts appendButton leaves to json.Marshal (a confirmation dialog, a
+// visibility list).
+func allPlainButtons(es []slack.BlockElement) bool {
+	for _, e := range es {
+		b, ok := e.(*slack.ButtonBlockElement)
+		if !ok || b == nil || b.Confirm != nil || len(b.VisibleToUserIDs) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func appendText(buf []byte, t *slack.TextBlockObject) []byte {
+	buf = append(buf, `{"type":`...)
+	buf = appendString(buf, t.Type)
+	buf = append(buf, `,"text":`...)
+	buf = appendString(buf, t.Text)
+	if t.Emoji != nil {
+		buf = append(buf, `,"emoji":`...)
+		buf = strconv.AppendBool(buf, *t.Emoji)
+	}
+	if t.Verbatim {
+		buf = append(buf, `,"verbatim":true`...)
+	}
+	return append(buf, '}')
+}
+
+func appendButton(buf []byte, b *slack.ButtonBlockElement) []byte {
+	buf = append(buf, '{')
+	if b.Type != "" {
+		buf = append(buf, `"type":`...)
+		buf = appendString(buf, string(b.Type))
+		buf = append(buf, ',')
+	}
+	buf = append(buf, `"text":`...)
+	if b.Text == nil {
+		buf = append(buf, "null"...)
+	} else {
+		buf = appendText(buf, b.Text)
+	}
+	for _, f := range [...]struct{ name, v string }{
+		{`,"action_id":`, b.ActionID},
+		{`,"url":`, b.URL},
+		{`,"value":`, b.Value},
+		{`,"style":`, string(b.Style)},
+		{`,"accessibility_label":`, b.AccessibilityLabel},
+		{`,"agent_prompt":`, b.AgentPrompt},
+		{`,"agent_prompt_display":`, b.AgentPromptDisplay},
+	} {
+		if f.v != "" {
+			buf = append(buf, f.name...)
+			buf = appendString(buf, f.v)
+		}
+	}
+	return append(buf, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string exactly as encoding/json writes
+// it with its default HTML escaping: <, > and & as \u003c, \u003e and
+// \u0026, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
+func appendString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				buf = append(buf, '\\', c)
+			case '\b':
+				buf = append(buf, '\\', 'b')
+			case '\f':
+				buf = append(buf, '\\', 'f')
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
+}
