@@ -169,12 +169,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, http.StatusUnauthorized, "request timestamp too old")
 		return
 	}
-	var in discordgo.Interaction
-	if err := json.Unmarshal(body, &in); err != nil {
+	in, err := decodeInteraction(body)
+	if err != nil {
 		h.reject(w, http.StatusBadRequest, "malformed interaction JSON")
 		return
 	}
-	resp, err := h.Respond(r.Context(), &in)
+	resp, err := h.Respond(r.Context(), in)
 	if err != nil {
 		h.reject(w, http.StatusBadRequest, err.Error())
 		return
@@ -334,6 +334,7 @@ func (h *Handler) component(ctx context.Context, in *discordgo.Interaction) (*di
 
 // logAnswer logs ids only: never the person's text.
 func (h *Handler) logAnswer(ctx context.Context, in *discordgo.Interaction, a core.Answer) {
-	h.log.InfoContext(ctx, "discord: answer", "interaction", in.ID, "kind", a.Kind.String(),
+	// Debug: at info, httplog's access line is the one per request.
+	h.log.DebugContext(ctx, "discord: answer", "interaction", in.ID, "kind", a.Kind.String(),
 		"playbook", a.Playbook, "topic", a.Topic, "step", a.Step, "lang", a.Lang)
 }
