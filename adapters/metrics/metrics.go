@@ -13,7 +13,6 @@ package metrics
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +26,7 @@ import (
 // Metrics holds the collectors, registered in a registry of their own.
 type Metrics struct {
 	reg               *prometheus.Registry
+	routes            seriesCache
 	requests          *prometheus.CounterVec
 	latency           *prometheus.HistogramVec
 	inflight          prometheus.Gauge
@@ -199,10 +199,11 @@ func (m *Metrics) record(r *http.Request, status int, start time.Time) {
 	if route == "" {
 		route = "unmatched"
 	}
-	m.requests.WithLabelValues(platform, route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(platform, route).Observe(time.Since(start).Seconds())
-	if status == http.StatusUnauthorized && platform != "none" {
-		m.signatureFailures.WithLabelValues(platform).Inc()
+	s := m.series(platform, route, status)
+	s.requests.Inc()
+	s.latency.Observe(time.Since(start).Seconds())
+	if s.sigFail != nil {
+		s.sigFail.Inc()
 	}
 }
 
