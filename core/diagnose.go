@@ -126,11 +126,11 @@ func newIndex(books []*Playbook) *index {
 	var exs []example
 	add := func(book, topic int32, text string) {
 		v := map[int32]float64{}
-		features(Normalize(text), func(f string, w float64) {
-			id, ok := ix.feats[f]
+		features(Normalize(text), func(f []byte, w float64) {
+			id, ok := ix.feats[string(f)]
 			if !ok {
 				id = int32(len(ix.feats))
-				ix.feats[f] = id
+				ix.feats[string(f)] = id
 			}
 			v[id] = math.Max(v[id], w)
 		})
@@ -257,8 +257,8 @@ func (ix *index) diagnose(text string) []Match {
 	clear(s.q)
 	clear(s.raw)
 	unknown := 0.0
-	features(norm, func(f string, w float64) {
-		if id, ok := ix.feats[f]; ok {
+	features(norm, func(f []byte, w float64) {
+		if id, ok := ix.feats[string(f)]; ok {
 			s.q[id] = math.Max(s.q[id], w*float64(ix.idf[id]))
 			s.raw[id] = math.Max(s.raw[id], w)
 		} else {

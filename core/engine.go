@@ -182,8 +182,10 @@ func (e *Engine) speaks(lang string) bool {
 
 // Diagnose ranks the topics for text, restricted to the engine's playbook
 // when it has one.
-func (e *Engine) Diagnose(text string) []Match {
-	ms := e.KB().Diagnose(Scrub(text))
+func (e *Engine) Diagnose(text string) []Match { return e.diagnose(Scrub(text)) }
+
+func (e *Engine) diagnose(clean string) []Match {
+	ms := e.KB().Diagnose(clean)
 	if e.opt.Playbook == "" {
 		return ms
 	}
@@ -240,7 +242,8 @@ func (e *Engine) ask(ctx context.Context, req Request) Answer {
 	lang := e.Lang(req.Text, req.Locale)
 	walk := newWalk()
 	var notice string
-	if LooksSecret(req.Text) {
+	clean, secret := scrub(req.Text)
+	if secret {
 		notice = msg(msgSecret, lang)
 	}
 	if isHelp(req.Text) {
@@ -248,7 +251,7 @@ func (e *Engine) ask(ctx context.Context, req Request) Answer {
 		a.Notice = notice
 		return a
 	}
-	ms := e.Diagnose(req.Text)
+	ms := e.diagnose(clean)
 	var a Answer
 	switch {
 	case len(ms) == 0:

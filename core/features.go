@@ -109,10 +109,23 @@ func stem(w string) string {
 
 // features calls emit for each weighted feature of normalized text. Latin
 // runs give words, their stems' trigrams and concepts; Japanese runs give
-// character bigrams, single kanji and concepts found inside them.
-func features(text string, emit func(f string, w float64)) {
+// character bigrams and trigrams, kanji and kanji compounds, and concepts
+// found inside them. The key passed to emit is only valid during the call:
+// diagnosis looks it up without allocating, the index copies it.
+func features(text string, emit func(key []byte, w float64)) {
+	k := keyer{emit: emit, buf: make([]byte, 0, 64)}
 	var prev string
-	for _, field := range strings.Fields(text) {
+	for len(text) > 0 {
+		i := strings.IndexByte(text, ' ')
+		field := text
+		if i >= 0 {
+			field, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if field == "" {
+			continue
+		}
 		// Split each field into Latin and Japanese runs: people mix them
 		// with no space ("amazonのpw忘れた").
 		start := 0
@@ -120,28 +133,47 @@ func features(text string, emit func(f string, w float64)) {
 		for i, r := range field {
 			rj := isJapanese(r)
 			if i > start && rj != jp {
-				prev = run(field[start:i], jp, prev, emit)
+				prev = k.run(field[start:i], jp, prev)
 				start = i
 			}
 			jp = rj
 		}
-		prev = run(field[start:], jp, prev, emit)
+		prev = k.run(field[start:], jp, prev)
 	}
 }
 
-func run(s string, jp bool, prev string, emit func(string, float64)) string {
+// keyer builds feature keys in one reused buffer.
+type keyer struct {
+	buf  []byte
+	emit func([]byte, float64)
+}
+
+func (k *keyer) put(w float64, prefix, s string) {
+	k.buf = append(append(k.buf[:0], prefix...), s...)
+	k.emit(k.buf, w)
+}
+
+func (k *keyer) runes(w float64, prefix string, rs ...rune) {
+	k.buf = append(k.buf[:0], prefix...)
+	for _, r := range rs {
+		k.buf = utf8.AppendRune(k.buf, r)
+	}
+	k.emit(k.buf, w)
+}
+
+func (k *keyer) run(s string, jp bool, prev string) string {
 	if s == "" {
 		return prev
 	}
 	if jp {
-		japanese(s, emit)
+		k.japanese(s)
 		return ""
 	}
 	if c, ok := twoWordConcepts[[2]string{prev, s}]; ok {
-		emit("c:"+c, wConcept)
+		k.put(wConcept, "c:", c)
 	}
 	if c, ok := latinConcept[s]; ok {
-		emit("c:"+c, wConcept)
+		k.put(wConcept, "c:", c)
 		return s
 	}
 	if stopwords[s] || len(s) < 2 {
@@ -149,55 +181,65 @@ func run(s string, jp bool, prev string, emit func(string, float64)) string {
 	}
 	w := stem(s)
 	if c, ok := latinConcept[w]; ok {
-		emit("c:"+c, wConcept)
+		k.put(wConcept, "c:", c)
 		return s
 	}
-	emit("w:"+w, wWord)
+	k.put(wWord, "w:", w)
 	if len(w) >= 4 && !isDigits(w) {
-		p := " " + w + " "
-		for i := 0; i+3 <= len(p); i++ {
-			emit("t:"+p[i:i+3], wTrigram)
+		// Trigrams of " word ", so that a typo still shares most of them.
+		for i := -1; i+2 <= len(w); i++ {
+			k.buf = append(k.buf[:0], "t:"...)
+			for j := i; j < i+3; j++ {
+				if j < 0 || j >= len(w) {
+					k.buf = append(k.buf, ' ')
+				} else {
+					k.buf = append(k.buf, w[j])
+				}
+			}
+			k.emit(k.buf, wTrigram)
 		}
 	}
 	return s
 }
 
-func japanese(s string, emit func(string, float64)) {
+func (k *keyer) japanese(s string) {
 	for _, c := range jaConcepts {
 		if strings.Contains(s, c.surface) {
-			emit("c:"+c.concept, wConcept)
+			k.put(wConcept, "c:", c.concept)
 		}
 	}
 	var p1, p2 rune = -1, -1
 	han := -1 // start of the current run of kanji
+	n := 0
 	for i, r := range s {
+		n++
 		isHan := unicode.Is(unicode.Han, r)
 		if isHan {
-			emit("k:"+string(r), wKanji)
+			k.runes(wKanji, "k:", r)
 			if han < 0 {
 				han = i
 			}
 		} else if han >= 0 {
 			if w := s[han:i]; utf8.RuneCountInString(w) >= 2 {
-				emit("h:"+w, wKanjiWord) // a kanji compound is nearly a word
+				k.put(wKanjiWord, "h:", w) // a kanji compound is nearly a word
 			}
 			han = -1
 		}
 		if p1 >= 0 {
-			emit("b:"+string(p1)+string(r), wBigram)
+			k.runes(wBigram, "b:", p1, r)
 		}
 		if p2 >= 0 && jaTrigram > 0 {
-			emit("3:"+string(p2)+string(p1)+string(r), jaTrigram)
+			k.runes(jaTrigram, "3:", p2, p1, r)
 		}
 		p2, p1 = p1, r
 	}
 	if han >= 0 {
 		if w := s[han:]; utf8.RuneCountInString(w) >= 2 {
-			emit("h:"+w, wKanjiWord)
+			k.put(wKanjiWord, "h:", w)
 		}
 	}
-	if utf8.RuneCountInString(s) == 1 && !unicode.Is(unicode.Han, p1) {
-		emit("b:"+s, wBigram)
+	if n == 1 && !unicode.Is(unicode.Han, p1) {
+		k.put(wBigram, "b:", s)
 	}
 }
 

@@ -33,36 +33,68 @@ var commonWords = map[string]bool{
 // LooksSecret reports whether text seems to contain a password or a
 // one-time code.
 func LooksSecret(text string) bool {
-	return Scrub(text) != norm.NFKC.String(text)
+	_, found := scrub(text)
+	return found
 }
 
 // Scrub replaces what looks like a password or a one-time code with
 // "[redacted]". It is applied before anything a person typed is stored,
 // posted or logged.
 func Scrub(text string) string {
-	s := norm.NFKC.String(text)
-	const red = "[redacted]"
-	s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
-		sub := passwordIsPattern.FindStringSubmatch(m)
-		if commonWords[strings.ToLower(sub[3])] || !hasASCIIWord(sub[3]) {
-			return m
-		}
-		return strings.TrimSuffix(m, sub[3]) + red
-	})
-	s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
-		sub := codeIsPattern.FindStringSubmatch(m)
-		return strings.TrimSuffix(m, sub[3]) + red
-	})
-	s = otpPattern.ReplaceAllString(s, "${1}"+red+"${3}")
+	s, _ := scrub(text)
+	return s
+}
+
+const redacted = "[redacted]"
+
+// scrub is Scrub that also says whether it found anything. It runs on every
+// message, so the regular expressions run only when the text has what they
+// need: a digit for codes, a password word for "password is ...".
+func scrub(text string) (string, bool) {
+	s := text
+	if !norm.NFKC.IsNormalString(s) {
+		s = norm.NFKC.String(s)
+	}
+	orig := s
+	digits := strings.ContainsAny(s, "0123456789")
+	if mentionsPassword(s) {
+		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
+			sub := passwordIsPattern.FindStringSubmatch(m)
+			if commonWords[strings.ToLower(sub[3])] || !hasASCIIWord(sub[3]) {
+				return m
+			}
+			return strings.TrimSuffix(m, sub[3]) + redacted
+		})
+	}
+	if digits {
+		s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
+			sub := codeIsPattern.FindStringSubmatch(m)
+			return strings.TrimSuffix(m, sub[3]) + redacted
+		})
+		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")
+	}
 	// A lone strong-password-like word: long, no spaces, mixing at least
 	// three of lower case, upper case, digits and symbols.
-	words := strings.Fields(s)
-	for _, w := range words {
+	for _, w := range strings.Fields(s) {
 		if looksLikePassword(w) {
-			s = strings.Replace(s, w, red, 1)
+			s = strings.Replace(s, w, redacted, 1)
 		}
 	}
-	return s
+	return s, s != orig
+}
+
+// mentionsPassword is a quick, generous test for what passwordIsPattern
+// starts with: "pa" or "pw" in any case, or パスワード.
+func mentionsPassword(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == 'p' || c == 'P' {
+			if n := s[i+1:]; len(n) > 0 && (n[0]|0x20 == 'a' || n[0]|0x20 == 'w') {
+				return true
+			}
+		}
+	}
+	return strings.Contains(s, "パスワード")
 }
 
 func hasASCIIWord(s string) bool {
