@@ -137,9 +137,10 @@ func trainLinear(exs []example, bm *bookModel, epochs int) *linear {
 	return m
 }
 
-// probs returns the probability of each class for features x (unweighted,
-// divided by norm). The slice is buf's, reused across calls.
-func (m *linear) probs(x map[int32]float64, norm float64, buf *[]float64) []float64 {
+// probs returns the probability of each class for features ids with
+// values x (unweighted, divided by norm). The slice is buf's, reused across
+// calls.
+func (m *linear) probs(ids []int32, x []float64, norm float64, buf *[]float64) []float64 {
 	if cap(*buf) < m.classes {
 		*buf = make([]float64, m.classes)
 	}
@@ -148,7 +149,8 @@ func (m *linear) probs(x map[int32]float64, norm float64, buf *[]float64) []floa
 		logits[c] = float64(m.bias[c])
 	}
 	if norm > 0 {
-		for f, v := range x {
+		for i, f := range ids {
+			v := x[i]
 			r, ok := m.rows[f]
 			if !ok {
 				continue

@@ -100,15 +100,19 @@ type bookModel struct {
 }
 
 type scratch struct {
-	doc      []float32
-	topic    []float32
-	best     []float32
-	bestOOS  []float32 // per book
-	touch    []int32
-	ttouch   []int32
-	q        map[int32]float64 // idf-weighted, for evidence
-	raw      map[int32]float64 // unweighted, for the classifier
-	probs    [][]float64       // per book, when trained
+	doc     []float32
+	topic   []float32
+	best    []float32
+	bestOOS []float32 // per book
+	touch   []int32
+	ttouch  []int32
+	// The text's features, in the order first seen: weight with idf for
+	// evidence, and without for the classifier. pos[f] is 1 + f's index.
+	ids      []int32
+	q        []float64
+	raw      []float64
+	pos      []int32
+	probs    [][]float64 // per book, when trained
 	logitBuf [][]float64
 	books    []int32
 	bookSeen []bool
@@ -176,8 +180,7 @@ func newIndex(books []*Playbook) *index {
 			bestOOS:  make([]float32, len(ix.books)),
 			bookSeen: make([]bool, len(ix.books)),
 			logitBuf: make([][]float64, len(ix.books)),
-			q:        map[int32]float64{},
-			raw:      map[int32]float64{},
+			pos:      make([]int32, len(ix.feats)),
 		}
 	}
 	return ix
@@ -254,23 +257,33 @@ func (ix *index) diagnose(text string) []Match {
 	}
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
-	clear(s.q)
-	clear(s.raw)
+	for _, id := range s.ids {
+		s.pos[id] = 0
+	}
+	s.ids, s.q, s.raw = s.ids[:0], s.q[:0], s.raw[:0]
 	unknown := 0.0
 	features(norm, func(f []byte, w float64) {
-		if id, ok := ix.feats[string(f)]; ok {
-			s.q[id] = math.Max(s.q[id], w*float64(ix.idf[id]))
-			s.raw[id] = math.Max(s.raw[id], w)
-		} else {
+		id, ok := ix.feats[string(f)]
+		if !ok {
 			x := w * ix.unknownIDF
 			unknown += x * x
+			return
 		}
+		if p := s.pos[id]; p > 0 {
+			s.q[p-1] = math.Max(s.q[p-1], w*float64(ix.idf[id]))
+			s.raw[p-1] = math.Max(s.raw[p-1], w)
+			return
+		}
+		s.ids = append(s.ids, id)
+		s.q = append(s.q, w*float64(ix.idf[id]))
+		s.raw = append(s.raw, w)
+		s.pos[id] = int32(len(s.ids))
 	})
 	qn := unknown
 	for _, x := range s.q {
 		qn += x * x
 	}
-	if len(s.q) == 0 || qn == 0 {
+	if len(s.ids) == 0 || qn == 0 {
 		return nil
 	}
 	qn = math.Sqrt(qn)
@@ -278,11 +291,11 @@ func (ix *index) diagnose(text string) []Match {
 	// Evidence: dot products with every example and centroid that shares a
 	// feature with the text.
 	s.touch, s.ttouch = s.touch[:0], s.ttouch[:0]
-	for f, x := range s.q {
+	for i, f := range s.ids {
 		if ix.common[f] {
 			continue
 		}
-		qx := float32(x / qn)
+		qx := float32(s.q[i] / qn)
 		for _, p := range ix.postings[f] {
 			if s.doc[p.id] == 0 {
 				s.touch = append(s.touch, p.id)
@@ -327,12 +340,16 @@ func (ix *index) diagnose(text string) []Match {
 
 	// The classifier runs only for playbooks with a topic near enough.
 	if ix.trained {
-		norm := math.Sqrt(sumSquares(s.raw))
+		norm := 0.0
+		for _, x := range s.raw {
+			norm += x * x
+		}
+		norm = math.Sqrt(norm)
 		for len(s.probs) < len(ix.books) {
 			s.probs = append(s.probs, nil)
 		}
 		for _, b := range s.books {
-			s.probs[b] = ix.books[b].lr.probs(s.raw, norm, &s.logitBuf[b])
+			s.probs[b] = ix.books[b].lr.probs(s.ids, s.raw, norm, &s.logitBuf[b])
 		}
 	}
 	var out []Match

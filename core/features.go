@@ -43,11 +43,14 @@ var concepts = map[string][]string{
 }
 
 // latinConcept and jaConcepts are the concept table split by script for
-// fast lookup; jaConcepts is matched as substrings of Japanese runs.
+// fast lookup; jaConcepts, by first character, is matched as substrings of
+// Japanese runs.
 var (
 	latinConcept = map[string]string{}
-	jaConcepts   []struct{ surface, concept string }
+	jaConcepts   = map[rune][]jaConcept{}
 )
+
+type jaConcept struct{ surface, concept string }
 
 func init() {
 	for c, forms := range concepts {
@@ -58,7 +61,7 @@ func init() {
 				latinConcept[strings.ReplaceAll(f, " ", "")] = c
 				continue
 			}
-			jaConcepts = append(jaConcepts, struct{ surface, concept string }{f, c})
+			jaConcepts[r] = append(jaConcepts[r], jaConcept{f, c})
 		}
 	}
 }
@@ -203,9 +206,11 @@ func (k *keyer) run(s string, jp bool, prev string) string {
 }
 
 func (k *keyer) japanese(s string) {
-	for _, c := range jaConcepts {
-		if strings.Contains(s, c.surface) {
-			k.put(wConcept, "c:", c.concept)
+	for i, r := range s {
+		for _, c := range jaConcepts[r] {
+			if strings.HasPrefix(s[i:], c.surface) {
+				k.put(wConcept, "c:", c.concept)
+			}
 		}
 	}
 	var p1, p2 rune = -1, -1
