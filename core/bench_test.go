@@ -162,7 +162,7 @@ func BenchmarkNewKB10kTopics(b *testing.B) {
 }
 
 func BenchmarkTokenEncode(b *testing.B) {
-	s := sealer{key: fuzzKey}
+	s := newSealer(fuzzKey)
 	st := State{Action: ActNext, Fingerprint: 0xdeadbeef, Walk: 42, Path: []int{3, 4, 5, 6}}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -171,7 +171,7 @@ func BenchmarkTokenEncode(b *testing.B) {
 }
 
 func BenchmarkTokenDecode(b *testing.B) {
-	s := sealer{key: fuzzKey}
+	s := newSealer(fuzzKey)
 	tok := s.encode(State{Action: ActNext, Fingerprint: 0xdeadbeef, Walk: 42, Path: []int{3, 4, 5, 6}})
 	b.ReportAllocs()
 	for b.Loop() {

@@ -135,7 +135,7 @@ func NewEngine(kb *KB, opt Options) (*Engine, error) {
 	if opt.Playbook != "" && kb.Playbook(opt.Playbook) == nil {
 		return nil, fmt.Errorf("playbook %q is not loaded", opt.Playbook)
 	}
-	e := &Engine{seal: sealer{key: opt.Key}, opt: opt, log: opt.Logger, nowFn: opt.Now}
+	e := &Engine{seal: newSealer(opt.Key), opt: opt, log: opt.Logger, nowFn: opt.Now}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}

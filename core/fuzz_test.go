@@ -86,7 +86,7 @@ func FuzzPress(f *testing.F) {
 // FuzzTokenRoundTrip: whatever decodes, encodes back to a token that
 // decodes to the same state.
 func FuzzTokenRoundTrip(f *testing.F) {
-	s := sealer{key: fuzzKey}
+	s := newSealer(fuzzKey)
 	f.Add(s.encode(State{Action: ActNext, Arg: 0, Fingerprint: 7, Walk: 9, Path: []int{1, 2, 3}}))
 	f.Add(s.encode(State{Action: ActTopic, Arg: 5, Lang: 1}))
 	f.Add("k1.not-base64!")

@@ -13,7 +13,9 @@ import (
 // katakana), lower case, katakana folded to hiragana, and every run of
 // punctuation, symbols and emoji turned into a single space.
 func Normalize(s string) string {
-	s = norm.NFKC.String(s)
+	if !norm.NFKC.IsNormalString(s) {
+		s = norm.NFKC.String(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true

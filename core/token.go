@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
+	"sync"
 )
 
 // Action is what a button asks the engine to do.
@@ -70,13 +72,25 @@ type TokenError struct {
 func (e *TokenError) Error() string { return e.Err.Error() + ": " + e.Detail }
 func (e *TokenError) Unwrap() error { return e.Err }
 
-// sealer signs and checks tokens with a shared key.
-type sealer struct{ key []byte }
+// sealer signs and checks tokens with a shared key. Every answer signs
+// several buttons, so the keyed hashes are pooled rather than rebuilt.
+type sealer struct {
+	key  []byte
+	pool *sync.Pool
+}
+
+func newSealer(key []byte) sealer {
+	return sealer{key: key, pool: &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}}
+}
 
 func (s sealer) mac(b []byte) []byte {
-	m := hmac.New(sha256.New, s.key)
+	m := s.pool.Get().(hash.Hash)
+	m.Reset()
 	m.Write(b)
-	return m.Sum(nil)[:macLen]
+	var sum [sha256.Size]byte
+	out := m.Sum(sum[:0])[:macLen]
+	s.pool.Put(m)
+	return out
 }
 
 var b64 = base64.RawURLEncoding

@@ -48,7 +48,7 @@ func isASCII(s string) bool {
 }
 
 func TestTokenRoundTrip(t *testing.T) {
-	s := sealer{key: testKey}
+	s := newSealer(testKey)
 	states := []State{
 		{Action: ActRestart, Fingerprint: 1, Walk: 2},
 		{Action: ActTopic, Arg: 6, Lang: 1, Fingerprint: 0xdeadbeef, Walk: 0xffffffff},
@@ -78,7 +78,7 @@ func TestTokenRoundTrip(t *testing.T) {
 // TestTokenLongPathFits: however long the path, the token fits Discord's
 // custom_id; the oldest steps are dropped, the current one never.
 func TestTokenLongPathFits(t *testing.T) {
-	s := sealer{key: testKey}
+	s := newSealer(testKey)
 	for _, n := range []int{1, 10, 30, 100, 1000} {
 		path := make([]int, n)
 		for i := range path {
