@@ -6,7 +6,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/kaiketsu/kaiketsu/adapters/sqlstore"
 	"github.com/kaiketsu/kaiketsu/core"
 )
 
@@ -64,45 +64,9 @@ func where(cfg *pgxpool.Config) string {
 // Pool returns the connection pool, for tests and tools.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
-// handoffColumns are read by scanHandoff, in this order.
-const handoffColumns = `id, platform, requester, requester_name, channel, playbook, topic, lang,
-	transcript, status, claimed_by, claimed_at, solved_by, solved_at, created_at, card`
-
-func scanHandoff(r pgx.Row) (*core.Handoff, error) {
-	var (
-		h                   core.Handoff
-		transcript          []byte
-		status              string
-		claimedAt, solvedAt *time.Time
-	)
-	err := r.Scan(&h.ID, &h.Platform, &h.Requester, &h.RequesterName, &h.Channel, &h.Playbook, &h.Topic, &h.Lang,
-		&transcript, &status, &h.ClaimedBy, &claimedAt, &h.SolvedBy, &solvedAt, &h.CreatedAt, &h.Card)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, core.ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	h.Ref = ref(h.ID)
-	h.Status = core.HandoffStatus(status)
-	if claimedAt != nil {
-		h.ClaimedAt = *claimedAt
-	}
-	if solvedAt != nil {
-		h.SolvedAt = *solvedAt
-	}
-	if transcript != nil {
-		if err := json.Unmarshal(transcript, &h.Transcript); err != nil {
-			return nil, fmt.Errorf("hand-off %d: transcript: %w", h.ID, err)
-		}
-		if len(h.Transcript) == 0 {
-			h.Transcript = nil
-		}
-	}
-	return &h, nil
+func scanHandoff(r sqlstore.Scanner) (*core.Handoff, error) {
+	return sqlstore.ScanHandoff(r, pgx.ErrNoRows, fromNull)
 }
-
-func ref(id int64) string { return fmt.Sprintf("K-%d", id) }
 
 // nullTime stores the zero time as NULL.
 func nullTime(t time.Time) any {
@@ -112,28 +76,19 @@ func nullTime(t time.Time) any {
 	return t
 }
 
-func transcriptJSON(t []core.TranscriptEntry) (any, error) {
-	if len(t) == 0 {
-		return nil, nil
+// fromNull reads a nullable timestamptz: NULL is the zero time.
+func fromNull(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
 	}
-	b, err := json.Marshal(t)
-	if err != nil {
-		return nil, err
-	}
-	return string(b), nil
+	return *t
 }
 
 // CreateHandoff implements core.Store.
 func (s *Store) CreateHandoff(ctx context.Context, h *core.Handoff) error {
-	if h.CreatedAt.IsZero() {
-		h.CreatedAt = time.Now()
-	}
-	if h.Status == "" {
-		h.Status = core.HandoffOpen
-	}
-	tr, err := transcriptJSON(h.Transcript)
+	tr, err := sqlstore.PrepareHandoff(h)
 	if err != nil {
-		return fmt.Errorf("create hand-off: transcript: %w", err)
+		return fmt.Errorf("create hand-off: %w", err)
 	}
 	err = s.pool.QueryRow(ctx, `INSERT INTO handoffs
 		(platform, requester, requester_name, channel, playbook, topic, lang, transcript, status, claimed_by, claimed_at, solved_by, solved_at, created_at, card)
@@ -143,13 +98,13 @@ func (s *Store) CreateHandoff(ctx context.Context, h *core.Handoff) error {
 	if err != nil {
 		return fmt.Errorf("create hand-off: %w", err)
 	}
-	h.Ref = ref(h.ID)
+	h.Ref = sqlstore.Ref(h.ID)
 	return nil
 }
 
 // Handoff implements core.Store.
 func (s *Store) Handoff(ctx context.Context, id int64) (*core.Handoff, error) {
-	h, err := scanHandoff(s.pool.QueryRow(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE id = $1`, id))
+	h, err := scanHandoff(s.pool.QueryRow(ctx, `SELECT `+sqlstore.HandoffColumns+` FROM handoffs WHERE id = $1`, id))
 	if err != nil && !errors.Is(err, core.ErrNotFound) {
 		return nil, fmt.Errorf("hand-off %d: %w", id, err)
 	}
@@ -161,39 +116,18 @@ func (s *Store) Handoff(ctx context.Context, id int64) (*core.Handoff, error) {
 // re-checks status = 'open' against the new row and changes nothing, so of
 // any number of claims from any number of instances exactly one wins.
 func (s *Store) ClaimHandoff(ctx context.Context, id int64, agent string, at time.Time) (*core.Handoff, error) {
-	h, err := scanHandoff(s.pool.QueryRow(ctx, `UPDATE handoffs SET status = 'claimed', claimed_by = $1, claimed_at = $2
-		WHERE id = $3 AND status = 'open' RETURNING `+handoffColumns, agent, at, id))
-	if err == nil {
-		return h, nil
-	}
-	if !errors.Is(err, core.ErrNotFound) {
-		return nil, fmt.Errorf("claim hand-off %d: %w", id, err)
-	}
-	h, err = s.Handoff(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if h.Status == core.HandoffSolved {
-		return h, core.ErrAlreadySolved
-	}
-	return h, core.ErrAlreadyClaimed
+	return sqlstore.Conditional(ctx, "claim", id, func() (*core.Handoff, error) {
+		return scanHandoff(s.pool.QueryRow(ctx, `UPDATE handoffs SET status = 'claimed', claimed_by = $1, claimed_at = $2
+			WHERE id = $3 AND status = 'open' RETURNING `+sqlstore.HandoffColumns, agent, at, id))
+	}, s.Handoff, sqlstore.ClaimLost)
 }
 
 // SolveHandoff implements core.Store.
 func (s *Store) SolveHandoff(ctx context.Context, id int64, agent string, at time.Time) (*core.Handoff, error) {
-	h, err := scanHandoff(s.pool.QueryRow(ctx, `UPDATE handoffs SET status = 'solved', solved_by = $1, solved_at = $2
-		WHERE id = $3 AND status <> 'solved' RETURNING `+handoffColumns, agent, at, id))
-	if err == nil {
-		return h, nil
-	}
-	if !errors.Is(err, core.ErrNotFound) {
-		return nil, fmt.Errorf("solve hand-off %d: %w", id, err)
-	}
-	h, err = s.Handoff(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return h, core.ErrAlreadySolved
+	return sqlstore.Conditional(ctx, "solve", id, func() (*core.Handoff, error) {
+		return scanHandoff(s.pool.QueryRow(ctx, `UPDATE handoffs SET status = 'solved', solved_by = $1, solved_at = $2
+			WHERE id = $3 AND status <> 'solved' RETURNING `+sqlstore.HandoffColumns, agent, at, id))
+	}, s.Handoff, sqlstore.SolveLost)
 }
 
 // SetHandoffCard implements core.Store.
@@ -210,7 +144,7 @@ func (s *Store) SetHandoffCard(ctx context.Context, id int64, card string) error
 
 // ListHandoffs implements core.Store.
 func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.HandoffStatus) ([]*core.Handoff, error) {
-	q := `SELECT ` + handoffColumns + ` FROM handoffs`
+	q := `SELECT ` + sqlstore.HandoffColumns + ` FROM handoffs`
 	var args []any
 	if len(status) > 0 {
 		st := make([]string, len(status))
@@ -230,15 +164,8 @@ func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.Hand
 		return nil, fmt.Errorf("list hand-offs: %w", err)
 	}
 	defer rows.Close()
-	var out []*core.Handoff
-	for rows.Next() {
-		h, err := scanHandoff(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list hand-offs: %w", err)
-		}
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := sqlstore.Collect(rows, scanHandoff)
+	if err != nil {
 		return nil, fmt.Errorf("list hand-offs: %w", err)
 	}
 	return out, nil
@@ -257,25 +184,17 @@ func (s *Store) RecordOutcome(ctx context.Context, o core.Outcome) error {
 
 // Outcomes implements core.Store.
 func (s *Store) Outcomes(ctx context.Context, since time.Time) ([]core.Outcome, error) {
-	rows, err := s.pool.Query(ctx, `SELECT walk, kind, platform, playbook, topic, step, lang, at
+	rows, err := s.pool.Query(ctx, `SELECT `+sqlstore.OutcomeColumns+`
 		FROM outcomes WHERE at >= $1 ORDER BY at, id`, since)
 	if err != nil {
 		return nil, fmt.Errorf("outcomes: %w", err)
 	}
 	defer rows.Close()
-	var out []core.Outcome
-	for rows.Next() {
-		var (
-			o    core.Outcome
-			kind string
-		)
-		if err := rows.Scan(&o.Walk, &kind, &o.Platform, &o.Playbook, &o.Topic, &o.Step, &o.Lang, &o.At); err != nil {
-			return nil, fmt.Errorf("outcomes: %w", err)
-		}
-		o.Kind = core.OutcomeKind(kind)
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := sqlstore.Collect(rows, func(r sqlstore.Scanner) (core.Outcome, error) {
+		// at is NOT NULL: scanned straight into a time.Time.
+		return sqlstore.ScanOutcome(r, func(t time.Time) time.Time { return t })
+	})
+	if err != nil {
 		return nil, fmt.Errorf("outcomes: %w", err)
 	}
 	return out, nil

@@ -7,12 +7,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/kaiketsu/kaiketsu/adapters/sqlstore"
 	"github.com/kaiketsu/kaiketsu/core"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -83,42 +83,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // DB returns the underlying database, for tests and tools.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// handoffColumns are read by scanHandoff, in this order.
-const handoffColumns = `id, platform, requester, requester_name, channel, playbook, topic, lang,
-	transcript, status, claimed_by, claimed_at, solved_by, solved_at, created_at, card`
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanHandoff(r scanner) (*core.Handoff, error) {
-	var (
-		h                            core.Handoff
-		transcript                   sql.NullString
-		status                       string
-		claimedAt, solvedAt, created sql.NullInt64
-	)
-	err := r.Scan(&h.ID, &h.Platform, &h.Requester, &h.RequesterName, &h.Channel, &h.Playbook, &h.Topic, &h.Lang,
-		&transcript, &status, &h.ClaimedBy, &claimedAt, &h.SolvedBy, &solvedAt, &created, &h.Card)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, core.ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	h.Ref = ref(h.ID)
-	h.Status = core.HandoffStatus(status)
-	h.ClaimedAt, h.SolvedAt, h.CreatedAt = fromMicros(claimedAt), fromMicros(solvedAt), fromMicros(created)
-	if transcript.Valid {
-		if err := json.Unmarshal([]byte(transcript.String), &h.Transcript); err != nil {
-			return nil, fmt.Errorf("hand-off %d: transcript: %w", h.ID, err)
-		}
-		if len(h.Transcript) == 0 {
-			h.Transcript = nil
-		}
-	}
-	return &h, nil
+func scanHandoff(r sqlstore.Scanner) (*core.Handoff, error) {
+	return sqlstore.ScanHandoff(r, sql.ErrNoRows, fromMicros)
 }
-
-func ref(id int64) string { return fmt.Sprintf("K-%d", id) }
 
 // micros stores a time as Unix microseconds; the zero time is NULL.
 func micros(t time.Time) any {
@@ -135,28 +102,11 @@ func fromMicros(v sql.NullInt64) time.Time {
 	return time.UnixMicro(v.Int64).UTC()
 }
 
-func transcriptJSON(t []core.TranscriptEntry) (any, error) {
-	if len(t) == 0 {
-		return nil, nil
-	}
-	b, err := json.Marshal(t)
-	if err != nil {
-		return nil, err
-	}
-	return string(b), nil
-}
-
 // CreateHandoff implements core.Store.
 func (s *Store) CreateHandoff(ctx context.Context, h *core.Handoff) error {
-	if h.CreatedAt.IsZero() {
-		h.CreatedAt = time.Now()
-	}
-	if h.Status == "" {
-		h.Status = core.HandoffOpen
-	}
-	tr, err := transcriptJSON(h.Transcript)
+	tr, err := sqlstore.PrepareHandoff(h)
 	if err != nil {
-		return fmt.Errorf("create hand-off: transcript: %w", err)
+		return fmt.Errorf("create hand-off: %w", err)
 	}
 	err = s.db.QueryRowContext(ctx, `INSERT INTO handoffs
 		(platform, requester, requester_name, channel, playbook, topic, lang, transcript, status, claimed_by, claimed_at, solved_by, solved_at, created_at, card)
@@ -166,13 +116,13 @@ func (s *Store) CreateHandoff(ctx context.Context, h *core.Handoff) error {
 	if err != nil {
 		return fmt.Errorf("create hand-off: %w", err)
 	}
-	h.Ref = ref(h.ID)
+	h.Ref = sqlstore.Ref(h.ID)
 	return nil
 }
 
 // Handoff implements core.Store.
 func (s *Store) Handoff(ctx context.Context, id int64) (*core.Handoff, error) {
-	h, err := scanHandoff(s.db.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE id = ?`, id))
+	h, err := scanHandoff(s.db.QueryRowContext(ctx, `SELECT `+sqlstore.HandoffColumns+` FROM handoffs WHERE id = ?`, id))
 	if err != nil && !errors.Is(err, core.ErrNotFound) {
 		return nil, fmt.Errorf("hand-off %d: %w", id, err)
 	}
@@ -184,46 +134,18 @@ func (s *Store) Handoff(ctx context.Context, id int64) (*core.Handoff, error) {
 // through any number of connections or processes, exactly one finds the
 // hand-off still open.
 func (s *Store) ClaimHandoff(ctx context.Context, id int64, agent string, at time.Time) (*core.Handoff, error) {
-	h, err := scanHandoff(s.db.QueryRowContext(ctx, `UPDATE handoffs SET status = 'claimed', claimed_by = ?, claimed_at = ?
-		WHERE id = ? AND status = 'open' RETURNING `+handoffColumns, agent, micros(at), id))
-	if err == nil {
-		return h, nil
-	}
-	if !errors.Is(err, core.ErrNotFound) {
-		return nil, fmt.Errorf("claim hand-off %d: %w", id, err)
-	}
-	return s.lost(ctx, id)
-}
-
-// lost explains why a conditional update changed nothing: the hand-off is
-// unknown, already solved or already claimed (returned, so the caller can
-// say by whom).
-func (s *Store) lost(ctx context.Context, id int64) (*core.Handoff, error) {
-	h, err := s.Handoff(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if h.Status == core.HandoffSolved {
-		return h, core.ErrAlreadySolved
-	}
-	return h, core.ErrAlreadyClaimed
+	return sqlstore.Conditional(ctx, "claim", id, func() (*core.Handoff, error) {
+		return scanHandoff(s.db.QueryRowContext(ctx, `UPDATE handoffs SET status = 'claimed', claimed_by = ?, claimed_at = ?
+			WHERE id = ? AND status = 'open' RETURNING `+sqlstore.HandoffColumns, agent, micros(at), id))
+	}, s.Handoff, sqlstore.ClaimLost)
 }
 
 // SolveHandoff implements core.Store.
 func (s *Store) SolveHandoff(ctx context.Context, id int64, agent string, at time.Time) (*core.Handoff, error) {
-	h, err := scanHandoff(s.db.QueryRowContext(ctx, `UPDATE handoffs SET status = 'solved', solved_by = ?, solved_at = ?
-		WHERE id = ? AND status <> 'solved' RETURNING `+handoffColumns, agent, micros(at), id))
-	if err == nil {
-		return h, nil
-	}
-	if !errors.Is(err, core.ErrNotFound) {
-		return nil, fmt.Errorf("solve hand-off %d: %w", id, err)
-	}
-	h, err = s.Handoff(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return h, core.ErrAlreadySolved
+	return sqlstore.Conditional(ctx, "solve", id, func() (*core.Handoff, error) {
+		return scanHandoff(s.db.QueryRowContext(ctx, `UPDATE handoffs SET status = 'solved', solved_by = ?, solved_at = ?
+			WHERE id = ? AND status <> 'solved' RETURNING `+sqlstore.HandoffColumns, agent, micros(at), id))
+	}, s.Handoff, sqlstore.SolveLost)
 }
 
 // SetHandoffCard implements core.Store.
@@ -242,7 +164,7 @@ func (s *Store) SetHandoffCard(ctx context.Context, id int64, card string) error
 
 // ListHandoffs implements core.Store.
 func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.HandoffStatus) ([]*core.Handoff, error) {
-	q := `SELECT ` + handoffColumns + ` FROM handoffs`
+	q := `SELECT ` + sqlstore.HandoffColumns + ` FROM handoffs`
 	var args []any
 	if len(status) > 0 {
 		q += ` WHERE status IN (?` + strings.Repeat(`, ?`, len(status)-1) + `)`
@@ -260,15 +182,8 @@ func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.Hand
 		return nil, fmt.Errorf("list hand-offs: %w", err)
 	}
 	defer rows.Close()
-	var out []*core.Handoff
-	for rows.Next() {
-		h, err := scanHandoff(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list hand-offs: %w", err)
-		}
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := sqlstore.Collect(rows, scanHandoff)
+	if err != nil {
 		return nil, fmt.Errorf("list hand-offs: %w", err)
 	}
 	return out, nil
@@ -287,26 +202,16 @@ func (s *Store) RecordOutcome(ctx context.Context, o core.Outcome) error {
 
 // Outcomes implements core.Store.
 func (s *Store) Outcomes(ctx context.Context, since time.Time) ([]core.Outcome, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT walk, kind, platform, playbook, topic, step, lang, at
+	rows, err := s.db.QueryContext(ctx, `SELECT `+sqlstore.OutcomeColumns+`
 		FROM outcomes WHERE at >= ? ORDER BY at, id`, since.UnixMicro())
 	if err != nil {
 		return nil, fmt.Errorf("outcomes: %w", err)
 	}
 	defer rows.Close()
-	var out []core.Outcome
-	for rows.Next() {
-		var (
-			o    core.Outcome
-			kind string
-			at   sql.NullInt64
-		)
-		if err := rows.Scan(&o.Walk, &kind, &o.Platform, &o.Playbook, &o.Topic, &o.Step, &o.Lang, &at); err != nil {
-			return nil, fmt.Errorf("outcomes: %w", err)
-		}
-		o.Kind, o.At = core.OutcomeKind(kind), fromMicros(at)
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := sqlstore.Collect(rows, func(r sqlstore.Scanner) (core.Outcome, error) {
+		return sqlstore.ScanOutcome(r, fromMicros)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("outcomes: %w", err)
 	}
 	return out, nil

@@ -45,12 +45,7 @@ func handoffs(ctx context.Context, env *cliEnv, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
-	}
-	log := newLogger(env.stderr, cfg)
-	store, err := openStore(ctx, cfg, log)
+	store, err := configuredStore(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -109,6 +104,16 @@ func handoffs(ctx context.Context, env *cliEnv, args []string) error {
 		t.add("#"+h.Ref, age(now.Sub(h.CreatedAt)), h.Platform, who, topic, string(h.Status), claimed)
 	}
 	return t.write(env.stdout)
+}
+
+// configuredStore opens the store the configuration names, for the
+// commands that only read it (handoffs, stats).
+func configuredStore(ctx context.Context, env *cliEnv) (core.Store, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		return nil, fmt.Errorf("configuration:\n%w", err)
+	}
+	return openStore(ctx, cfg, newLogger(env.stderr, cfg))
 }
 
 // age is a short, human duration: 45s, 12m, 3h, 5d.

@@ -66,12 +66,7 @@ func stats(ctx context.Context, env *cliEnv, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
-	}
-	log := newLogger(env.stderr, cfg)
-	store, err := openStore(ctx, cfg, log)
+	store, err := configuredStore(ctx, env)
 	if err != nil {
 		return err
 	}
