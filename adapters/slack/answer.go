@@ -39,6 +39,11 @@ func ephemeral(m Message) Reply {
 // command answers a slash command: a diagnosis, a choice, the menu, or
 // what Kaiketsu can help with, always ephemeral.
 func (b *Bot) command(ctx context.Context, cmd slack.SlashCommand) Reply {
+	return ephemeral(Render(b.ask(ctx, cmd), newIter()))
+}
+
+// ask is the engine's answer to a slash command.
+func (b *Bot) ask(ctx context.Context, cmd slack.SlashCommand) core.Answer {
 	req := core.Request{
 		Platform:  Platform,
 		UserID:    cmd.UserID,
@@ -54,7 +59,7 @@ func (b *Bot) command(ctx context.Context, cmd slack.SlashCommand) Reply {
 		b.log.DebugContext(ctx, "slack: command answered", "team", cmd.TeamID, "user", cmd.UserID, "channel", cmd.ChannelID,
 			"kind", a.Kind.String(), "lang", a.Lang, "playbook", a.Playbook, "topic", a.Topic, "secret_warning", core.LooksSecret(cmd.Text))
 	}
-	return ephemeral(Render(a, newIter()))
+	return a
 }
 
 // interaction handles a click after it was acknowledged.
@@ -101,7 +106,7 @@ func (b *Bot) press(ctx context.Context, c click) {
 		h := a.Handoff
 		b.async(func(ctx context.Context) { b.postCard(ctx, h) })
 	}
-	r := ephemeral(Render(a, newIter()))
+	r := answerReply{a: a, iter: newIter()}
 	// A walkthrough that is already private (ephemeral, or in a DM) is
 	// replaced in place, so the conversation stays one tidy message. A
 	// click on a public message (the answer to an @mention) opens a
@@ -110,11 +115,11 @@ func (b *Bot) press(ctx context.Context, c click) {
 	// A "slow down" is added beside the walkthrough, never in its place,
 	// so that its buttons still work once the person has waited.
 	if a.Kind == core.KindSlowDown {
-		r.ThreadTS = c.ThreadTs
+		r.threadTS = c.ThreadTs
 	} else if c.IsEphemeral || isDM(req.ChannelID) {
-		r.ReplaceOriginal = true
+		r.replace = true
 	} else {
-		r.ThreadTS = c.ThreadTs
+		r.threadTS = c.ThreadTs
 	}
 	if err := b.respond(ctx, c.ResponseURL, r); err != nil {
 		b.log.Error("slack: could not update the message", "user", req.UserID, "kind", a.Kind.String(), "err", err)
@@ -166,9 +171,15 @@ func reason(err error) string {
 
 func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
 
+// webhookMessage is a reply that can be written as a response_url message:
+// a Reply, or an answerReply written straight from the answer.
+type webhookMessage interface {
+	appendWebhookJSON(buf []byte) ([]byte, error)
+}
+
 // respond posts r to a response_url, retrying briefly: the URL is valid
 // for 30 minutes and 5 uses, so a few quick retries cost nothing.
-func (b *Bot) respond(ctx context.Context, responseURL string, r Reply) error {
+func (b *Bot) respond(ctx context.Context, responseURL string, r webhookMessage) error {
 	u, err := url.Parse(responseURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return errors.New("click has no usable response_url")

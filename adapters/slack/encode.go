@@ -258,6 +258,14 @@ const hexDigits = "0123456789abcdef"
 // \u0026, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
 func appendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
+	buf = appendStringBody(buf, s, false)
+	return append(buf, '"')
+}
+
+// appendStringBody appends s as appendString does, without the quotes.
+// With mrkdwn, s is first escaped as escape does (&, < and > as &amp;,
+// &lt; and &gt;), in the same pass.
+func appendStringBody(buf []byte, s string, mrkdwn bool) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
@@ -267,6 +275,12 @@ func appendString(buf []byte, s string) []byte {
 			}
 			buf = append(buf, s[start:i]...)
 			switch c {
+			case '&', '<', '>':
+				if mrkdwn {
+					buf = append(buf, mrkdwnJSON[c]...)
+				} else {
+					buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+				}
 			case '\\', '"':
 				buf = append(buf, '\\', c)
 			case '\b':
@@ -286,6 +300,13 @@ func appendString(buf []byte, s string) []byte {
 			start = i
 			continue
 		}
+		// A well-formed three-byte character other than U+2028 and
+		// U+2029 (most of Japanese text) is copied without decoding.
+		if c := s[i]; c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) &&
+			s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && (c != 0xE2 || s[i+1] != 0x80 || s[i+2]&0xFE != 0xA8) {
+			i += 3
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			buf = append(buf, s[start:i]...)
@@ -303,6 +324,8 @@ func appendString(buf []byte, s string) []byte {
 		}
 		i += size
 	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
+	return append(buf, s[start:]...)
 }
+
+// mrkdwnJSON is how escape's entities look in a JSON string.
+var mrkdwnJSON = [...]string{'&': `\u0026amp;`, '<': `\u0026lt;`, '>': `\u0026gt;`}

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -95,14 +96,25 @@ func slashCommand(q url.Values) slack.SlashCommand {
 	}
 }
 
-func writeJSON(w http.ResponseWriter, r Reply) {
-	js, err := r.appendJSON(make([]byte, 0, 4096))
+// jsonBufs holds the buffers replies are written into: a reply is a few
+// KiB, copied into the response as soon as it is written.
+var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
+
+func writeJSON(w http.ResponseWriter, r interface{ appendJSON([]byte) ([]byte, error) }) {
+	bp := jsonBufs.Get().(*[]byte)
+	js, err := r.appendJSON((*bp)[:0])
 	if err != nil {
+		jsonBufs.Put(bp)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Write(js)
+	// A buffer grown for an unusually large reply is not kept.
+	if cap(js) <= 64<<10 {
+		*bp = js
+		jsonBufs.Put(bp)
+	}
 }
 
 // Commands answers the slash command within Slack's three seconds with an
@@ -122,7 +134,7 @@ func (b *Bot) Commands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, b.command(r.Context(), slashCommand(q)))
+	writeJSON(w, answerReply{a: b.ask(r.Context(), slashCommand(q)), iter: newIter()})
 }
 
 // Interactions acknowledges a click at once; the answer follows through

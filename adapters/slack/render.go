@@ -57,7 +57,7 @@ func escape(s string) string { return mrkdwnEscaper.Replace(s) }
 
 // truncate shortens s to at most n characters, ending with "…" when cut.
 func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	r := []rune(s)

@@ -15,7 +15,7 @@ import (
 
 // answers returns one real answer of every kind, from the engine and the
 // shipped playbooks.
-func answers(t *testing.T) map[string]core.Answer {
+func answers(t testing.TB) map[string]core.Answer {
 	t.Helper()
 	ctx := context.Background()
 	eng := newEngine(t, memstore.New())
