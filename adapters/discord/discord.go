@@ -179,7 +179,31 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, wire(resp))
+	writeResponse(w, resp)
+}
+
+// respBufs holds the buffers responses are written into: a response is a
+// few KiB, copied into the reply as soon as it is written.
+var respBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
+
+// writeResponse writes resp as writeJSON(w, http.StatusOK, wire(resp))
+// does, written directly where appendResponse can.
+func writeResponse(w http.ResponseWriter, resp *discordgo.InteractionResponse) {
+	bp := respBufs.Get().(*[]byte)
+	js, ok := appendResponse((*bp)[:0], resp)
+	if !ok {
+		respBufs.Put(bp)
+		writeJSON(w, http.StatusOK, wire(resp))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	w.Write(js)
+	// A buffer grown for an unusually large response is not kept.
+	if cap(js) <= 64<<10 {
+		*bp = js
+		respBufs.Put(bp)
+	}
 }
 
 // wire is the JSON form of a response. discordgo's InteractionResponseData

@@ -1,7 +1,7 @@
 package discord
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -75,7 +75,10 @@ func embed(a core.Answer) *discordgo.MessageEmbed {
 	if len(a.Steps) > 0 {
 		var l strings.Builder
 		for i, s := range a.Steps {
-			fmt.Fprintf(&l, "%d. %s\n", i+1, escape(s))
+			l.WriteString(strconv.Itoa(i + 1))
+			l.WriteString(". ")
+			l.WriteString(escape(s))
+			l.WriteByte('\n')
 		}
 		para(l.String())
 	}
