@@ -23,6 +23,7 @@ type KB struct {
 	byID  map[string]*Playbook
 	byFP  map[uint32]*Playbook
 	index *index
+	cache *diagnosisCache
 }
 
 // NewKB indexes playbooks. Later playbooks with the same ID replace
@@ -45,6 +46,7 @@ func NewKB(books ...*Playbook) *KB {
 	}
 	sort.SliceStable(kb.books, func(i, j int) bool { return kb.books[i].ID < kb.books[j].ID })
 	kb.index = newIndex(kb.books)
+	kb.cache = newDiagnosisCache(diagnosisCacheSize)
 	return kb
 }
 
@@ -113,4 +115,11 @@ func (kb *KB) Playbook(id string) *Playbook { return kb.byID[id] }
 
 // Diagnose ranks the topics of every playbook for text: at most three, best
 // first, and none when nothing fits well enough.
-func (kb *KB) Diagnose(text string) []Match { return kb.index.diagnose(text) }
+func (kb *KB) Diagnose(text string) []Match {
+	if ms, ok := kb.cache.get(text); ok {
+		return append([]Match(nil), ms...)
+	}
+	ms := kb.index.diagnose(text)
+	kb.cache.put(text, ms)
+	return append([]Match(nil), ms...)
+}
