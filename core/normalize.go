@@ -54,16 +54,23 @@ func isJapanese(r rune) bool {
 		unicode.Is(unicode.Han, r) || r == 'ー' || r == '々'
 }
 
-// DetectLang tells which language text is written in: "ja" when it has
-// kana, or mostly ideographs; "en" when it has at least two Latin words and
-// no Japanese; "" when it is not clear (a lone word, a code, an emoji), so
-// that the caller falls back to the person's locale.
+// DetectLang tells which language text is written in: "ja" when it is
+// mostly kana and ideographs, "en" when it is mostly Latin words (at least
+// two, or three beside some Japanese: "i forgot my パスワード"), and "" when it
+// is not clear (a lone word, a code, an emoji), so that the caller falls back
+// to the person's locale.
 func DetectLang(text string) string {
-	var kana, han, latinWords, latinLetters int
+	var kana, hira, han, latinWords, latinLetters int
 	inWord := false
-	for _, r := range norm.NFKC.String(text) {
+	if !norm.NFKC.IsNormalString(text) {
+		text = norm.NFKC.String(text)
+	}
+	for _, r := range text {
 		switch {
-		case unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
+		case unicode.Is(unicode.Hiragana, r):
+			kana++
+			hira++
+		case unicode.Is(unicode.Katakana, r):
 			kana++
 		case unicode.Is(unicode.Han, r):
 			han++
@@ -78,13 +85,18 @@ func DetectLang(text string) string {
 			inWord = false
 		}
 	}
+	jp := kana + han
 	switch {
-	case kana > 0:
-		return "ja"
-	case han >= 2 && han*2 >= latinLetters:
-		return "ja"
-	case han == 0 && latinWords >= 2 && latinLetters >= 5:
+	case jp == 0 && latinWords >= 2 && latinLetters >= 5:
 		return "en"
+	case jp == 0:
+		return ""
+	case latinWords >= 3 && 3*jp < 2*latinLetters && hira < 2*latinWords:
+		// English with a Japanese word or two in it; Japanese grammar
+		// (hiragana) around English nouns stays Japanese.
+		return "en"
+	case kana > 0 || han >= 2:
+		return "ja"
 	}
 	return ""
 }

@@ -1,0 +1,26 @@
+package core
+
+import "testing"
+
+// TestDetectLangMixed covers messages that mix the two languages: the
+// answer should come in the one the person mostly wrote in.
+func TestDetectLangMixed(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"i forgot my パスワード", "en"},
+		{"the 確認コード email isn't showing up at all", "en"},
+		{"how do i reset the パスワード on amazon", "en"},
+		{"Amazonのpw忘れた", "ja"},
+		{"verification codeが届かない", "ja"},
+		{"Chromeだとamazonのlogin pageがずっとloadingのまま", "ja"},
+		{"Amazonのpasswordを忘れたのでresetしたい", "ja"},
+		{"パスワード", "ja"},
+		{"captcha", ""},
+		{"123456", ""},
+		{"🙏", ""},
+	}
+	for _, tt := range tests {
+		if got := DetectLang(tt.text); got != tt.want {
+			t.Errorf("DetectLang(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
