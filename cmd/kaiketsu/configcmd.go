@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/kaiketsu/kaiketsu/config"
+	"github.com/kaiketsu/kaiketsu/core"
 )
 
 func init() { commands["config"] = configCmd }
@@ -19,8 +22,26 @@ func configCmd(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	if *check {
-		if _, err := config.Load(); err != nil {
+		cfg, err := config.Load()
+		if err != nil {
 			fmt.Fprintf(env.stderr, "configuration:\n%v\n", err)
+			return exitCode(1)
+		}
+		// What serve would refuse or serve oddly, found before it starts:
+		// team playbooks that do not load, a default language no playbook
+		// is written in.
+		kb, err := core.LoadKB(cfg.KBDir)
+		var problems []string
+		if err != nil {
+			problems = append(problems, "KAIKETSU_KB_DIR: "+err.Error())
+		}
+		if kb != nil {
+			if p := langProblem(cfg, kb); p != "" {
+				problems = append(problems, p)
+			}
+		}
+		if len(problems) > 0 {
+			fmt.Fprintf(env.stderr, "configuration:\n%s\n", strings.Join(problems, "\n"))
 			return exitCode(1)
 		}
 		fmt.Fprintln(env.stdout, "ok")
@@ -30,4 +51,22 @@ func configCmd(ctx context.Context, env *cliEnv, args []string) error {
 	fmt.Fprintln(tw, "VARIABLE\tDEFAULT\tDESCRIPTION")
 	fmt.Fprint(tw, config.Usage())
 	return tw.Flush()
+}
+
+// langProblem describes a KAIKETSU_DEFAULT_LANG that no loaded playbook is
+// written in ("" when some playbook is): the answers would then mix the
+// engine's English words with each playbook's first language.
+func langProblem(cfg config.Config, kb *core.KB) string {
+	var langs []string
+	for _, p := range kb.Playbooks() {
+		for _, l := range p.Languages {
+			if l == cfg.DefaultLang {
+				return ""
+			}
+			if !slices.Contains(langs, l) {
+				langs = append(langs, l)
+			}
+		}
+	}
+	return fmt.Sprintf("KAIKETSU_DEFAULT_LANG: no playbook is written in %q; use one of %s", cfg.DefaultLang, strings.Join(langs, ", "))
 }

@@ -114,6 +114,9 @@ func setup(env *cliEnv) (config.Config, *slog.Logger, *core.KB, error) {
 		// The embedded playbooks still serve; the team must know theirs did not load.
 		log.Error("team playbooks not loaded; serving the others", "dir", cfg.KBDir, "err", err)
 	}
+	if p := langProblem(cfg, kb); p != "" {
+		log.Warn(p)
+	}
 	return cfg, log, kb, nil
 }
 
