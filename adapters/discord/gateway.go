@@ -99,7 +99,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // reconnects) to slog. discordgo has one package-wide logger.
 func setGatewayLogger(log *slog.Logger) {
 	discordgo.Logger = func(level, _ int, format string, a ...any) {
-		msg := fmt.Sprintf(format, a...)
+		msg := gatewayLogLine(format, a...)
 		switch level {
 		case discordgo.LogError:
 			log.Error("discordgo: " + msg)
@@ -109,4 +109,22 @@ func setGatewayLogger(log *slog.Logger) {
 			log.Debug("discordgo: " + msg)
 		}
 	}
+}
+
+// gatewayLogLine formats one of discordgo's log lines without the payloads
+// some of them carry: "unknown event ... Data: %s" (at warning level) and
+// "Expected READY/RESUMED, instead got: %#v" print whole Gateway events,
+// which may hold interaction tokens and what people typed; the identify
+// packet (at debug) holds the bot token. The event's name and sequence
+// stay; the payload is cut.
+func gatewayLogLine(format string, a ...any) string {
+	for _, cut := range []string{"Data: ", "instead got:", "Packet:"} {
+		if i := strings.Index(format, cut); i >= 0 {
+			format = strings.TrimRight(format[:i+len(cut)], " ") + " (not logged)"
+			// The arguments of the verbs left (discordgo's formats use no %%).
+			a = a[:min(len(a), strings.Count(format, "%"))]
+			break
+		}
+	}
+	return strings.TrimSpace(fmt.Sprintf(format, a...))
 }

@@ -115,3 +115,35 @@ func TestGateway(t *testing.T) {
 		t.Errorf("autocomplete over the Gateway answered %s", got[8].Data)
 	}
 }
+
+// TestGatewayLogLineDropsPayloads: discordgo's lines that print whole
+// Gateway events or the identify packet keep their event name, never the
+// payload (interaction tokens, typed text, the bot token).
+func TestGatewayLogLineDropsPayloads(t *testing.T) {
+	const secret = "tok-SECRET"
+	raw := []byte(`{"token":"` + secret + `","data":{"text":"my password is hunter2"}}`)
+	tests := []struct {
+		format string
+		args   []any
+		want   string
+	}{
+		{"unknown event: Op: %d, Seq: %d, Type: %s, Data: %s", []any{0, 7, "NEW_THING", string(raw)},
+			"unknown event: Op: 0, Seq: 7, Type: NEW_THING, Data: (not logged)"},
+		{"unknown Op: %d, Seq: %d, Type: %s, Data: %s, message: %s", []any{5, 7, "X", string(raw), string(raw)},
+			"unknown Op: 5, Seq: 7, Type: X, Data: (not logged)"},
+		{"Expected READY/RESUMED, instead got:\n%#v\n", []any{struct{ Raw []byte }{raw}},
+			"Expected READY/RESUMED, instead got: (not logged)"},
+		{"Identify Packet: \n%#v", []any{struct{ Token string }{secret}}, "Identify Packet: (not logged)"},
+		{"error connecting to gateway %s, %s", []any{"wss://gateway.discord.gg", "EOF"},
+			"error connecting to gateway wss://gateway.discord.gg, EOF"},
+	}
+	for _, tt := range tests {
+		got := gatewayLogLine(tt.format, tt.args...)
+		if got != tt.want {
+			t.Errorf("gatewayLogLine(%q) = %q, want %q", tt.format, got, tt.want)
+		}
+		if strings.Contains(got, secret) || strings.Contains(got, "hunter2") {
+			t.Errorf("gatewayLogLine(%q) leaks the payload: %q", tt.format, got)
+		}
+	}
+}
