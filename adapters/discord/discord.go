@@ -133,8 +133,18 @@ func (h *Handler) later(f func(ctx context.Context)) {
 	h.pending.Add(1)
 	go func() {
 		defer h.pending.Done()
+		defer h.recovered("background post")
 		f(h.bg)
 	}()
+}
+
+// recovered logs a panic in work that runs outside an HTTP request (the
+// Gateway's handlers, background posts), where nothing else would catch
+// it and the whole process would stop. Deferred directly.
+func (h *Handler) recovered(what string) {
+	if r := recover(); r != nil {
+		h.log.Error("discord: "+what+" panicked", "panic", fmt.Sprint(r))
+	}
 }
 
 // ErrUnsupported is returned by Respond for interaction types Kaiketsu

@@ -54,6 +54,7 @@ func (h *Handler) RunGateway(ctx context.Context, botToken, apiURL string) error
 func (h *Handler) gatewayInteraction(ctx context.Context, in *discordgo.Interaction) {
 	h.pending.Add(1)
 	defer h.pending.Done()
+	defer h.recovered("gateway interaction")
 	// Discord drops an answer that comes after 3 seconds.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 	defer cancel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -145,5 +146,22 @@ func TestGatewayLogLineDropsPayloads(t *testing.T) {
 		if strings.Contains(got, secret) || strings.Contains(got, "hunter2") {
 			t.Errorf("gatewayLogLine(%q) leaks the payload: %q", tt.format, got)
 		}
+	}
+}
+
+// TestBackgroundPanicIsLogged: a panic in work outside an HTTP request
+// (a Gateway interaction, a background post) is logged, and the process
+// and Drain carry on.
+func TestBackgroundPanicIsLogged(t *testing.T) {
+	var logs strings.Builder
+	h := New(Options{TeamLang: "en", Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	h.later(func(context.Context) { panic("boom") })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.Drain(ctx); err != nil {
+		t.Fatalf("Drain after a panic: %v", err)
+	}
+	if !strings.Contains(logs.String(), "background post panicked") || !strings.Contains(logs.String(), "boom") {
+		t.Errorf("panic not logged: %q", logs.String())
 	}
 }
