@@ -68,5 +68,5 @@ func langProblem(cfg config.Config, kb *core.KB) string {
 			}
 		}
 	}
-	return fmt.Sprintf("KAIKETSU_DEFAULT_LANG: no playbook is written in %q; use one of %s", cfg.DefaultLang, strings.Join(langs, ", "))
+	return fmt.Sprintf("KAIKETSU_DEFAULT_LANG: no playbook is written in this language; use one of %s", strings.Join(langs, ", "))
 }

@@ -23,7 +23,7 @@ func TestConfigCheck(t *testing.T) {
 		{"defaults", nil, ""},
 		{"japanese", map[string]string{"KAIKETSU_DEFAULT_LANG": "ja"}, ""},
 		{"bad rate", map[string]string{"KAIKETSU_RATE_LIMIT": "lots"}, "KAIKETSU_RATE_LIMIT:"},
-		{"language no playbook speaks", map[string]string{"KAIKETSU_DEFAULT_LANG": "fr"}, `KAIKETSU_DEFAULT_LANG: no playbook is written in "fr"`},
+		{"language no playbook speaks", map[string]string{"KAIKETSU_DEFAULT_LANG": "fr"}, "KAIKETSU_DEFAULT_LANG: no playbook is written in this language; use one of"},
 		{"missing playbook directory", map[string]string{"KAIKETSU_KB_DIR": filepath.Join(bad, "nope")}, "KAIKETSU_KB_DIR: playbook directory"},
 		{"broken playbook", map[string]string{"KAIKETSU_KB_DIR": bad}, "x.yaml:2: foo: unknown key"},
 	}
