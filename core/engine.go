@@ -412,12 +412,12 @@ func (e *Engine) step(w walkState) Answer {
 		Title:     t.Title.Get(l, d),
 		Summary:   t.Summary.Get(l, d),
 		StepTitle: s.Title.Get(l, d),
-		Progress:  fmt.Sprintf(msg(msgStepOf, l), s.pos+1, len(t.Steps)),
+		Progress:  fmt.Sprintf(msg(msgStepOf, l), s.Number(), len(t.Steps)),
 		Text:      s.Text.Get(l, d),
 		Steps:     s.Do[l],
 		Playbook:  w.p.ID,
 		Topic:     t.ID,
-		Step:      s.pos + 1,
+		Step:      s.Number(),
 	}
 	if a.Steps == nil {
 		a.Steps = s.Do[d]
@@ -498,7 +498,7 @@ func (e *Engine) choose(ms []Match, lang string, walk uint32) Answer {
 func (e *Engine) resolved(ctx context.Context, req Request, w walkState) Answer {
 	s := w.current()
 	l := w.lang
-	e.record(ctx, req, w, OutcomeResolved, s.topic, s.pos+1)
+	e.record(ctx, req, w, OutcomeResolved, s.topic, s.Number())
 	return Answer{
 		Kind:     KindResolved,
 		Lang:     l,
