@@ -208,7 +208,7 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Usage describes every variable, for `kaiketsu help config` and the README.
+// Usage describes every variable, for `kaiketsu config` and the README.
 func Usage() string {
 	var b strings.Builder
 	var c Config
