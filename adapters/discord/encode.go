@@ -2,9 +2,9 @@ package discord
 
 import (
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/kaiketsu/kaiketsu/adapters/internal/jsonstr"
 )
 
 // The JSON of the responses the HTTP endpoint writes, straight into one
@@ -217,65 +217,15 @@ func appendEmbed(buf []byte, e *discordgo.MessageEmbed) []byte {
 	return append(buf, '}')
 }
 
-const hexDigits = "0123456789abcdef"
-
 // appendString appends s as a JSON string as encoding/json writes it:
 // with html, <, > and & as \u003c, \u003e and \u0026; always U+2028 and
 // U+2029 escaped and invalid UTF-8 as U+FFFD.
 func appendString(buf []byte, s string, html bool) []byte {
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && (!html || (c != '<' && c != '>' && c != '&')) {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				buf = append(buf, '\\', c)
-			case '\b':
-				buf = append(buf, '\\', 'b')
-			case '\f':
-				buf = append(buf, '\\', 'f')
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		// A well-formed three-byte character other than U+2028 and
-		// U+2029 (most of Japanese text) is copied without decoding.
-		if c := s[i]; c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) &&
-			s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && (c != 0xE2 || s[i+1] != 0x80 || s[i+2]&0xFE != 0xA8) {
-			i += 3
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
+	var special *jsonstr.Escapes
+	if html {
+		special = &jsonstr.HTML
 	}
-	buf = append(buf, s[start:]...)
+	buf = append(buf, '"')
+	buf = jsonstr.AppendBody(buf, s, special)
 	return append(buf, '"')
 }

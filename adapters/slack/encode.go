@@ -3,8 +3,8 @@ package slack
 import (
 	"encoding/json"
 	"strconv"
-	"unicode/utf8"
 
+	"github.com/kaiketsu/kaiketsu/adapters/internal/jsonstr"
 	"github.com/slack-go/slack"
 )
 
@@ -251,8 +251,6 @@ func appendButton(buf []byte, b *slack.ButtonBlockElement) []byte {
 	return append(buf, '}')
 }
 
-const hexDigits = "0123456789abcdef"
-
 // appendString appends s as a JSON string exactly as encoding/json writes
 // it with its default HTML escaping: <, > and & as \u003c, \u003e and
 // \u0026, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
@@ -266,66 +264,11 @@ func appendString(buf []byte, s string) []byte {
 // With mrkdwn, s is first escaped as escape does (&, < and > as &amp;,
 // &lt; and &gt;), in the same pass.
 func appendStringBody(buf []byte, s string, mrkdwn bool) []byte {
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '&', '<', '>':
-				if mrkdwn {
-					buf = append(buf, mrkdwnJSON[c]...)
-				} else {
-					buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-				}
-			case '\\', '"':
-				buf = append(buf, '\\', c)
-			case '\b':
-				buf = append(buf, '\\', 'b')
-			case '\f':
-				buf = append(buf, '\\', 'f')
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		// A well-formed three-byte character other than U+2028 and
-		// U+2029 (most of Japanese text) is copied without decoding.
-		if c := s[i]; c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) &&
-			s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && (c != 0xE2 || s[i+1] != 0x80 || s[i+2]&0xFE != 0xA8) {
-			i += 3
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
+	if mrkdwn {
+		return jsonstr.AppendBody(buf, s, &mrkdwnJSON)
 	}
-	return append(buf, s[start:]...)
+	return jsonstr.AppendBody(buf, s, &jsonstr.HTML)
 }
 
 // mrkdwnJSON is how escape's entities look in a JSON string.
-var mrkdwnJSON = [...]string{'&': `\u0026amp;`, '<': `\u0026lt;`, '>': `\u0026gt;`}
+var mrkdwnJSON = jsonstr.Escapes{'&': `\u0026amp;`, '<': `\u0026lt;`, '>': `\u0026gt;`}
