@@ -3,9 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 	"time"
 
+	"github.com/kaiketsu/kaiketsu/adapters/sqlite"
 	"github.com/kaiketsu/kaiketsu/config"
 	"github.com/kaiketsu/kaiketsu/core"
 )
@@ -112,6 +117,16 @@ func configuredStore(ctx context.Context, env *cliEnv) (core.Store, error) {
 	cfg, err := config.Load()
 	if err != nil {
 		return nil, fmt.Errorf("configuration:\n%w", err)
+	}
+	// Reading commands must not leave an empty database behind when run in
+	// the wrong directory: say where they looked instead.
+	if path, ok := strings.CutPrefix(cfg.DatabaseURL, sqlite.Scheme); ok && path != ":memory:" {
+		if strings.HasPrefix(path, "//") {
+			path = path[2:]
+		}
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s: nothing recorded yet, or KAIKETSU_DATABASE_URL is not the one kaiketsu serve uses", path)
+		}
 	}
 	return openStore(ctx, cfg, newLogger(env.stderr, cfg))
 }
