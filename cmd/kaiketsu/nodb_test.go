@@ -11,8 +11,8 @@ import (
 // TestReadingCommandsDoNotCreateADatabase: handoffs and stats run in a
 // directory without the database say so, and leave no empty file behind.
 func TestReadingCommandsDoNotCreateADatabase(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
+	cleanEnv(t)
+	t.Chdir(t.TempDir())
 	t.Setenv("KAIKETSU_DATABASE_URL", "sqlite:kaiketsu.db")
 	for _, cmd := range []string{"handoffs", "stats"} {
 		err := run(context.Background(), []string{cmd}, strings.NewReader(""), io.Discard, io.Discard)
