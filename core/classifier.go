@@ -19,7 +19,7 @@ var (
 	l2 = 1e-4
 	// oosWeight scales the pull of out_of_scope phrasings: they teach
 	// what is not covered without drowning the topics' own examples.
-	oosWeight = 0.3
+	oosWeight = 0.5
 )
 
 // linear is a multinomial logistic regression over one playbook's topics

@@ -50,7 +50,7 @@ var (
 	commonMinDF = 1000
 	// oosMargin: a topic whose nearest example is not at least this close
 	// compared with the nearest out-of-scope phrasing is not offered.
-	oosMargin = 0.7
+	oosMargin = 0.8
 	// noneFactor: a topic is offered only when its probability beats this
 	// share of the classifier's "out of scope" probability.
 	noneFactor = 1.0

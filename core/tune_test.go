@@ -39,19 +39,16 @@ func TestTune(t *testing.T) {
 	}
 	main := loadEval(t, "testdata/eval/diagnosis.tsv")
 	hold := loadEval(t, "testdata/eval/holdout.tsv")
-	defer func(a, b, c, d float64) { oosMargin, minEvidence, oosWeight, l2 = a, b, c, d }(oosMargin, minEvidence, oosWeight, l2)
-	for _, ow := range []float64{1, 0.6, 0.3} {
-		for _, reg := range []float64{1e-4, 1e-3} {
-			oosWeight, l2 = ow, reg
+	blind := loadEval(t, "testdata/eval/blind.tsv")
+	defer func(a, b float64) { oosMargin, oosWeight = a, b }(oosMargin, oosWeight)
+	for _, ow := range []float64{0.3, 0.5, 0.7, 1} {
+		for _, om := range []float64{0.6, 0.7, 0.8} {
+			oosWeight, oosMargin = ow, om
 			kb := mustDefaultKB(t)
-			line := fmt.Sprintf("ow=%.1f l2=%.0e:", ow, reg)
-			for _, me := range []float64{0.08, 0.1, 0.12} {
-				minEvidence = me
-				a, b := evalFig(kb, main)
-				c, d := evalFig(kb, hold)
-				line += fmt.Sprintf("  e%.2f %.1f/%.1f %.1f/%.1f", me, a*100, b*100, c*100, d*100)
-			}
-			fmt.Println(line)
+			a, b := evalFig(kb, main)
+			c, d := evalFig(kb, hold)
+			e, f := evalFig(kb, blind)
+			fmt.Printf("ow=%.1f om=%.1f: %.1f/%.1f %.1f/%.1f %.1f/%.1f\n", ow, om, a*100, b*100, c*100, d*100, e*100, f*100)
 		}
 	}
 }
