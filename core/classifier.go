@@ -20,6 +20,9 @@ var (
 	// oosWeight scales the pull of out_of_scope phrasings: they teach
 	// what is not covered without drowning the topics' own examples.
 	oosWeight = 0.5
+	// averageFrom: the share of epochs after which weights are averaged
+	// (0: no averaging).
+	averageFrom = 0.5
 )
 
 // linear is a multinomial logistic regression over one playbook's topics
@@ -98,7 +101,22 @@ func trainLinear(exs []example, bm *bookModel, epochs int) *linear {
 	for stride == 0 || gcd(stride, n) != 1 {
 		stride++
 	}
+	// The weights of the later epochs are averaged (Polyak averaging): a
+	// single pass's weights depend on the order of its last few samples,
+	// so that adding one example could move unrelated diagnoses.
+	wsum := make([]float64, len(w))
+	bsum := make([]float64, classes)
+	averaged := 0
 	for ep := 0; ep < epochs; ep++ {
+		if averageFrom > 0 && ep > 0 && float64(ep) >= averageFrom*float64(epochs) {
+			for i, x := range w {
+				wsum[i] += x
+			}
+			for i, x := range bias {
+				bsum[i] += x
+			}
+			averaged++
+		}
 		rate := learnRate / (1 + 0.05*float64(ep))
 		for k := 0; k < n; k++ {
 			s := samples[(k*stride+ep)%n]
@@ -125,6 +143,14 @@ func trainLinear(exs []example, bm *bookModel, epochs int) *linear {
 					row[c] -= rate * (g*s.vals[j] + l2*row[c])
 				}
 			}
+		}
+	}
+	if averaged > 0 {
+		for i := range w {
+			w[i] = (wsum[i] + w[i]) / float64(averaged+1)
+		}
+		for i := range bias {
+			bias[i] = (bsum[i] + bias[i]) / float64(averaged+1)
 		}
 	}
 	m.w = make([]float32, len(w))

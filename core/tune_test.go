@@ -40,15 +40,17 @@ func TestTune(t *testing.T) {
 	main := loadEval(t, "testdata/eval/diagnosis.tsv")
 	hold := loadEval(t, "testdata/eval/holdout.tsv")
 	blind := loadEval(t, "testdata/eval/blind.tsv")
-	defer func(a, b float64) { oosMargin, oosWeight = a, b }(oosMargin, oosWeight)
-	for _, ow := range []float64{0.3, 0.5, 0.7, 1} {
-		for _, om := range []float64{0.6, 0.7, 0.8} {
-			oosWeight, oosMargin = ow, om
-			kb := mustDefaultKB(t)
-			a, b := evalFig(kb, main)
-			c, d := evalFig(kb, hold)
-			e, f := evalFig(kb, blind)
-			fmt.Printf("ow=%.1f om=%.1f: %.1f/%.1f %.1f/%.1f %.1f/%.1f\n", ow, om, a*100, b*100, c*100, d*100, e*100, f*100)
+	defer func(a, b, c float64) { oosMargin, oosWeight, averageFrom = a, b, c }(oosMargin, oosWeight, averageFrom)
+	for _, af := range []float64{0, 0.5, 0.25} {
+		for _, ow := range []float64{0.3, 0.5, 1} {
+			for _, om := range []float64{0.7, 0.8} {
+				averageFrom, oosWeight, oosMargin = af, ow, om
+				kb := mustDefaultKB(t)
+				a, b := evalFig(kb, main)
+				c, d := evalFig(kb, hold)
+				e, f := evalFig(kb, blind)
+				fmt.Printf("af=%.2f ow=%.1f om=%.1f: %.1f/%.1f %.1f/%.1f %.1f/%.1f\n", af, ow, om, a*100, b*100, c*100, d*100, e*100, f*100)
+			}
 		}
 	}
 }
