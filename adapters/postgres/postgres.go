@@ -171,13 +171,33 @@ func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.Hand
 	return out, nil
 }
 
+const insertOutcome = `INSERT INTO outcomes (walk, kind, platform, playbook, topic, step, lang, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (walk, kind, topic) DO NOTHING`
+
 // RecordOutcome implements core.Store.
 func (s *Store) RecordOutcome(ctx context.Context, o core.Outcome) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO outcomes (walk, kind, platform, playbook, topic, step, lang, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (walk, kind, topic) DO NOTHING`,
+	_, err := s.pool.Exec(ctx, insertOutcome,
 		o.Walk, string(o.Kind), o.Platform, o.Playbook, o.Topic, o.Step, o.Lang, o.At)
 	if err != nil {
 		return fmt.Errorf("record outcome: %w", err)
+	}
+	return nil
+}
+
+var _ core.OutcomeBatcher = (*Store)(nil)
+
+// RecordOutcomes implements core.OutcomeBatcher: the rows go in one round
+// trip, as a pgx batch inside one transaction.
+func (s *Store) RecordOutcomes(ctx context.Context, os []core.Outcome) error {
+	var batch pgx.Batch
+	for _, o := range os {
+		batch.Queue(insertOutcome, o.Walk, string(o.Kind), o.Platform, o.Playbook, o.Topic, o.Step, o.Lang, o.At)
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return tx.SendBatch(ctx, &batch).Close()
+	})
+	if err != nil {
+		return fmt.Errorf("record outcomes: %w", err)
 	}
 	return nil
 }

@@ -189,13 +189,41 @@ func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.Hand
 	return out, nil
 }
 
+const insertOutcome = `INSERT INTO outcomes (walk, kind, platform, playbook, topic, step, lang, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (walk, kind, topic) DO NOTHING`
+
 // RecordOutcome implements core.Store.
 func (s *Store) RecordOutcome(ctx context.Context, o core.Outcome) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO outcomes (walk, kind, platform, playbook, topic, step, lang, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (walk, kind, topic) DO NOTHING`,
+	_, err := s.db.ExecContext(ctx, insertOutcome,
 		o.Walk, string(o.Kind), o.Platform, o.Playbook, o.Topic, o.Step, o.Lang, o.At.UnixMicro())
 	if err != nil {
 		return fmt.Errorf("record outcome: %w", err)
+	}
+	return nil
+}
+
+var _ core.OutcomeBatcher = (*Store)(nil)
+
+// RecordOutcomes implements core.OutcomeBatcher: one transaction for the
+// lot, which costs SQLite about what one row alone does.
+func (s *Store) RecordOutcomes(ctx context.Context, os []core.Outcome) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record outcomes: %w", err)
+	}
+	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, insertOutcome)
+	if err != nil {
+		return fmt.Errorf("record outcomes: %w", err)
+	}
+	defer st.Close()
+	for _, o := range os {
+		if _, err := st.ExecContext(ctx, o.Walk, string(o.Kind), o.Platform, o.Playbook, o.Topic, o.Step, o.Lang, o.At.UnixMicro()); err != nil {
+			return fmt.Errorf("record outcomes: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record outcomes: %w", err)
 	}
 	return nil
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"Card", testCard},
 		{"ListHandoffs", testList},
 		{"RecordOutcome", testRecordOutcome},
+		{"RecordOutcomesBuffered", testBufferedOutcomes},
 		{"OutcomesSince", testOutcomesSince},
 		{"FirstSeen", testFirstSeen},
 		{"Purge", testPurge},
@@ -701,5 +702,38 @@ func testRestart(t *testing.T, open Opener) {
 	next := create(t, r, sample("U3"))
 	if next.ID <= open1.ID {
 		t.Errorf("after restart new id %d, want > %d", next.ID, open1.ID)
+	}
+}
+
+// testBufferedOutcomes drives the store through core.BufferedOutcomes, as
+// kaiketsu serve does: batches (through RecordOutcomes when the store has
+// it) keep every outcome once, duplicates included in one batch.
+func testBufferedOutcomes(t *testing.T, s core.Store) {
+	ctx := context.Background()
+	b := core.NewBufferedOutcomes(s, nil)
+	base := time.Now().Add(-time.Minute).Truncate(time.Microsecond)
+	for i := range 300 {
+		o := core.Outcome{Walk: fmt.Sprintf("bw%03d", i%150), Kind: core.OutcomeStarted, Platform: "slack",
+			Playbook: "p", Topic: "t", Lang: "en", At: base.Add(time.Duration(i) * time.Millisecond)}
+		if err := b.RecordOutcome(ctx, o); err != nil {
+			t.Fatalf("RecordOutcome: %v", err)
+		}
+	}
+	b.Flush()
+	got, err := s.Outcomes(ctx, base.Add(-time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	walks := map[string]int{}
+	for _, o := range got {
+		walks[o.Walk]++
+	}
+	if len(walks) != 150 {
+		t.Errorf("%d distinct walkthroughs recorded, want 150", len(walks))
+	}
+	for w, n := range walks {
+		if n != 1 {
+			t.Errorf("walkthrough %s recorded %d times, want once", w, n)
+		}
 	}
 }

@@ -64,10 +64,14 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer store.Close()
+	// Outcomes are written in batches off the request path; what is queued
+	// is written at shutdown, before the store closes.
+	outcomes := core.NewBufferedOutcomes(store, log)
+	defer outcomes.Flush()
 	defer startRetention(ctx, store, time.Duration(cfg.Retention), log)() // stops before the store closes
 	met := metrics.New()
 	met.SetTopics(topicCount(kb))
-	eng, err := newEngine(cfg, log, kb, met.Store(store), "", true, withRateLimit(cfg), withMetrics(met))
+	eng, err := newEngine(cfg, log, kb, met.Store(outcomes), "", true, withRateLimit(cfg), withMetrics(met))
 	if err != nil {
 		return err
 	}
