@@ -132,18 +132,9 @@ func appendBlock(buf []byte, b slack.Block) ([]byte, error) {
 		buf = appendString(buf, string(b.Type))
 		buf = appendBlockID(buf, b.BlockID)
 		buf = append(buf, `,"elements":`...)
-		if b.ContextElements.Elements == nil {
-			buf = append(buf, "null"...)
-		} else {
-			buf = append(buf, '[')
-			for i, e := range b.ContextElements.Elements {
-				if i > 0 {
-					buf = append(buf, ',')
-				}
-				buf = appendText(buf, e.(*slack.TextBlockObject))
-			}
-			buf = append(buf, ']')
-		}
+		buf = appendList(buf, b.ContextElements.Elements, func(buf []byte, e slack.MixedElement) []byte {
+			return appendText(buf, e.(*slack.TextBlockObject))
+		})
 		return append(buf, '}'), nil
 	case *slack.ActionBlock:
 		if b == nil || (b.Elements != nil && !allPlainButtons(b.Elements.ElementSet)) {
@@ -153,18 +144,13 @@ func appendBlock(buf []byte, b slack.Block) ([]byte, error) {
 		buf = appendString(buf, string(b.Type))
 		buf = appendBlockID(buf, b.BlockID)
 		buf = append(buf, `,"elements":`...)
-		if b.Elements == nil || b.Elements.ElementSet == nil {
-			buf = append(buf, "null"...)
-		} else {
-			buf = append(buf, '[')
-			for i, e := range b.Elements.ElementSet {
-				if i > 0 {
-					buf = append(buf, ',')
-				}
-				buf = appendButton(buf, e.(*slack.ButtonBlockElement))
-			}
-			buf = append(buf, ']')
+		var set []slack.BlockElement
+		if b.Elements != nil {
+			set = b.Elements.ElementSet
 		}
+		buf = appendList(buf, set, func(buf []byte, e slack.BlockElement) []byte {
+			return appendButton(buf, e.(*slack.ButtonBlockElement))
+		})
 		return append(buf, '}'), nil
 	}
 	js, err := json.Marshal(b)
@@ -272,3 +258,19 @@ func appendStringBody(buf []byte, s string, mrkdwn bool) []byte {
 
 // mrkdwnJSON is how escape's entities look in a JSON string.
 var mrkdwnJSON = jsonstr.Escapes{'&': `\u0026amp;`, '<': `\u0026lt;`, '>': `\u0026gt;`}
+
+// appendList writes list as a JSON array (null when nil, as encoding/json
+// does), each element by one.
+func appendList[T any](buf []byte, list []T, one func([]byte, T) []byte) []byte {
+	if list == nil {
+		return append(buf, "null"...)
+	}
+	buf = append(buf, '[')
+	for i, e := range list {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = one(buf, e)
+	}
+	return append(buf, ']')
+}
