@@ -43,45 +43,16 @@ func appendResponse(buf []byte, r *discordgo.InteractionResponse) (out []byte, o
 		buf = append(buf, `,"content":`...)
 		buf = appendString(buf, d.Content, false)
 		buf = append(buf, `,"components":`...)
-		if d.Components == nil {
-			buf = append(buf, "null"...)
-		} else {
-			buf = append(buf, '[')
-			for i, c := range d.Components {
-				if i > 0 {
-					buf = append(buf, ',')
-				}
-				buf = appendRow(buf, c.(discordgo.ActionsRow))
-			}
-			buf = append(buf, ']')
-		}
+		buf = jsonstr.AppendList(buf, d.Components, func(buf []byte, c discordgo.MessageComponent) []byte {
+			return appendRow(buf, c.(discordgo.ActionsRow))
+		})
 		buf = append(buf, `,"embeds":`...)
-		if d.Embeds == nil {
-			buf = append(buf, "null"...)
-		} else {
-			buf = append(buf, '[')
-			for i, e := range d.Embeds {
-				if i > 0 {
-					buf = append(buf, ',')
-				}
-				buf = appendEmbed(buf, e)
-			}
-			buf = append(buf, ']')
-		}
+		buf = jsonstr.AppendList(buf, d.Embeds, appendEmbed)
 		if d.AllowedMentions != nil {
 			buf = append(buf, `,"allowed_mentions":{"parse":`...)
-			if d.AllowedMentions.Parse == nil {
-				buf = append(buf, "null"...)
-			} else {
-				buf = append(buf, '[')
-				for i, p := range d.AllowedMentions.Parse {
-					if i > 0 {
-						buf = append(buf, ',')
-					}
-					buf = appendString(buf, string(p), false)
-				}
-				buf = append(buf, ']')
-			}
+			buf = jsonstr.AppendList(buf, d.AllowedMentions.Parse, func(buf []byte, p discordgo.AllowedMentionType) []byte {
+				return appendString(buf, string(p), false)
+			})
 			buf = append(buf, `,"replied_user":`...)
 			buf = strconv.AppendBool(buf, d.AllowedMentions.RepliedUser)
 			buf = append(buf, '}')
@@ -127,18 +98,9 @@ func plainData(d *discordgo.InteractionResponseData) bool {
 
 func appendRow(buf []byte, r discordgo.ActionsRow) []byte {
 	buf = append(buf, `{"components":`...)
-	if r.Components == nil {
-		buf = append(buf, "null"...)
-	} else {
-		buf = append(buf, '[')
-		for i, c := range r.Components {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = appendButton(buf, c.(discordgo.Button))
-		}
-		buf = append(buf, ']')
-	}
+	buf = jsonstr.AppendList(buf, r.Components, func(buf []byte, c discordgo.MessageComponent) []byte {
+		return appendButton(buf, c.(discordgo.Button))
+	})
 	return append(buf, `,"type":1}`...)
 }
 

@@ -132,7 +132,7 @@ func appendBlock(buf []byte, b slack.Block) ([]byte, error) {
 		buf = appendString(buf, string(b.Type))
 		buf = appendBlockID(buf, b.BlockID)
 		buf = append(buf, `,"elements":`...)
-		buf = appendList(buf, b.ContextElements.Elements, func(buf []byte, e slack.MixedElement) []byte {
+		buf = jsonstr.AppendList(buf, b.ContextElements.Elements, func(buf []byte, e slack.MixedElement) []byte {
 			return appendText(buf, e.(*slack.TextBlockObject))
 		})
 		return append(buf, '}'), nil
@@ -148,7 +148,7 @@ func appendBlock(buf []byte, b slack.Block) ([]byte, error) {
 		if b.Elements != nil {
 			set = b.Elements.ElementSet
 		}
-		buf = appendList(buf, set, func(buf []byte, e slack.BlockElement) []byte {
+		buf = jsonstr.AppendList(buf, set, func(buf []byte, e slack.BlockElement) []byte {
 			return appendButton(buf, e.(*slack.ButtonBlockElement))
 		})
 		return append(buf, '}'), nil
@@ -259,18 +259,3 @@ func appendStringBody(buf []byte, s string, mrkdwn bool) []byte {
 // mrkdwnJSON is how escape's entities look in a JSON string.
 var mrkdwnJSON = jsonstr.Escapes{'&': `\u0026amp;`, '<': `\u0026lt;`, '>': `\u0026gt;`}
 
-// appendList writes list as a JSON array (null when nil, as encoding/json
-// does), each element by one.
-func appendList[T any](buf []byte, list []T, one func([]byte, T) []byte) []byte {
-	if list == nil {
-		return append(buf, "null"...)
-	}
-	buf = append(buf, '[')
-	for i, e := range list {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = one(buf, e)
-	}
-	return append(buf, ']')
-}

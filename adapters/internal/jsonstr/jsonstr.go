@@ -75,3 +75,19 @@ func AppendBody(buf []byte, s string, special *Escapes) []byte {
 	}
 	return append(buf, s[start:]...)
 }
+
+// AppendList writes list as a JSON array, or null when it is nil as
+// encoding/json does, writing each element with one.
+func AppendList[T any](buf []byte, list []T, one func([]byte, T) []byte) []byte {
+	if list == nil {
+		return append(buf, "null"...)
+	}
+	buf = append(buf, '[')
+	for i, e := range list {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = one(buf, e)
+	}
+	return append(buf, ']')
+}
