@@ -258,4 +258,3 @@ func appendStringBody(buf []byte, s string, mrkdwn bool) []byte {
 
 // mrkdwnJSON is how escape's entities look in a JSON string.
 var mrkdwnJSON = jsonstr.Escapes{'&': `\u0026amp;`, '<': `\u0026lt;`, '>': `\u0026gt;`}
-
