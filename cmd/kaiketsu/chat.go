@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/kaiketsu/kaiketsu/adapters/console"
-	"github.com/kaiketsu/kaiketsu/adapters/memstore"
 )
 
 func init() { commands["chat"] = chat }
@@ -29,7 +28,10 @@ func chat(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, err := newEngine(cfg, log, kb, memstore.New(), *playbook, false)
+	// No store: a terminal conversation has no support team behind it, so
+	// "talk to a person" gives the playbook's contact instructions rather
+	// than a reference nobody will see.
+	eng, err := newEngine(cfg, log, kb, nil, *playbook, false)
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,8 @@ func TestChatPipedToResolved(t *testing.T) {
 }
 
 // TestChatPipedToPerson: the menu, the urgent topic, one step on, then
-// "talk to a person": the reference and how to reach a person are shown.
+// "talk to a person": how to reach a person is shown (no reference: the
+// terminal has no support team to hand off to).
 func TestChatPipedToPerson(t *testing.T) {
 	topic, n := signinTopic(t, "account-takeover")
 	human := 5 // fixed, next, back, start over, talk to a person
@@ -71,6 +72,9 @@ func TestChatPipedToPerson(t *testing.T) {
 	stdout, stderr, err := runCLI(t, in, nil, "chat", "--lang", "en")
 	if err != nil {
 		t.Fatalf("chat: %v\n%s", err, stderr)
+	}
+	if strings.Contains(stdout, "Your reference is") {
+		t.Errorf("chat promised a hand-off reference nobody will follow up:\n%s", stdout)
 	}
 	contact := topic.Playbook().Contact["en"]
 	wantInOrder(t, stdout,
@@ -83,7 +87,7 @@ func TestChatPipedToPerson(t *testing.T) {
 		"[Step 2 of ", topic.Steps[1].Title["en"],
 		fmt.Sprintf("(%d) 🙋 Talk to a person", human),
 		"== Let's get you to a person ==",
-		"Your reference is K-1.",
+		"Here is how to reach a person:",
 		contact,
 		"Anything else?",
 	)
