@@ -31,9 +31,6 @@ var (
 	nearestWeight = 0.3
 	// keywordBonus is added to the evidence for each keyword in the text.
 	keywordBonus = 0.12
-	// unknownWeight weighs features no playbook uses in the evidence: a
-	// message mostly about something else scores low everywhere.
-	unknownWeight = 0.0
 	// minEvidence is the least similarity to a topic's examples for the
 	// topic to be offered at all, whatever the classifier says.
 	minEvidence = 0.10
@@ -51,9 +48,6 @@ var (
 	// oosMargin: a topic whose nearest example is not at least this close
 	// compared with the nearest out-of-scope phrasing is not offered.
 	oosMargin = 0.8
-	// noneFactor: a topic is offered only when its probability beats this
-	// share of the classifier's "out of scope" probability.
-	noneFactor = 1.0
 )
 
 // index is the diagnosis model built from every playbook's examples and
@@ -82,10 +76,9 @@ type index struct {
 	// common marks features in so many examples that walking their lists
 	// costs more than their small weight is worth; only large knowledge
 	// bases have any.
-	common     []bool
-	keywords   [][]string // per topic, normalized keywords
-	unknownIDF float64
-	pool       sync.Pool
+	common   []bool
+	keywords [][]string // per topic, normalized keywords
+	pool     sync.Pool
 }
 
 type posting struct {
@@ -199,7 +192,6 @@ func (ix *index) buildEvidence(exs []example) {
 	for f, d := range df {
 		ix.idf[f] = float32(math.Log(n / float64(d)))
 	}
-	ix.unknownIDF = unknownWeight * math.Log(n)
 	ix.common = make([]bool, len(ix.feats))
 	limit := max(commonMinDF, len(exs)/commonShare)
 	for f, d := range df {
@@ -261,13 +253,10 @@ func (ix *index) diagnose(text string) []Match {
 		s.pos[id] = 0
 	}
 	s.ids, s.q, s.raw = s.ids[:0], s.q[:0], s.raw[:0]
-	unknown := 0.0
 	features(norm, func(f []byte, w float64) {
 		id, ok := ix.feats[string(f)]
 		if !ok {
-			x := w * ix.unknownIDF
-			unknown += x * x
-			return
+			return // no playbook uses it
 		}
 		if p := s.pos[id]; p > 0 {
 			s.q[p-1] = math.Max(s.q[p-1], w*float64(ix.idf[id]))
@@ -279,7 +268,7 @@ func (ix *index) diagnose(text string) []Match {
 		s.raw = append(s.raw, w)
 		s.pos[id] = int32(len(s.ids))
 	})
-	qn := unknown
+	qn := 0.0
 	for _, x := range s.q {
 		qn += x * x
 	}
@@ -369,7 +358,7 @@ func (ix *index) diagnose(text string) []Match {
 		}
 		probs := s.probs[b]
 		p, none := probs[int(t)-ix.books[b].first], probs[ix.books[b].n]
-		if ev >= minEvidence && p > noneFactor*none && p >= minProb && float64(s.best[t]) >= oosMargin*float64(s.bestOOS[b]) {
+		if ev >= minEvidence && p > none && p >= minProb && float64(s.best[t]) >= oosMargin*float64(s.bestOOS[b]) {
 			out = append(out, Match{ix.topics[t], p})
 		}
 	}
