@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/kaiketsu/kaiketsu/adapters/internal/outbound"
 )
 
 // RunGateway serves interactions over the Gateway until ctx is done, for
@@ -26,7 +28,7 @@ func (h *Handler) RunGateway(ctx context.Context, botToken, apiURL string) error
 	if err != nil {
 		return fmt.Errorf("gateway: %w", err)
 	}
-	rt, err := rewriteAPI(apiURL, http.DefaultTransport)
+	rt, err := rewriteAPI(apiURL, outbound.Transport())
 	if err != nil {
 		return fmt.Errorf("gateway: %w", err)
 	}

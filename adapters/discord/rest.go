@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/kaiketsu/kaiketsu/adapters/internal/outbound"
 )
 
 // DefaultAPIURL is Discord's REST API base.
@@ -66,7 +68,7 @@ func NewClient(baseURL, botToken string, hc *http.Client, log *slog.Logger) *Cli
 		baseURL = DefaultAPIURL
 	}
 	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
+		hc = outbound.Client(15 * time.Second)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

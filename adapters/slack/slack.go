@@ -20,6 +20,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/kaiketsu/kaiketsu/adapters/internal/outbound"
 	"github.com/kaiketsu/kaiketsu/core"
 )
 
@@ -55,7 +56,8 @@ type Options struct {
 	DefaultLang string
 
 	// HTTPClient posts to response_url and the Web API (default: a client
-	// with a 10 s timeout).
+	// with a 10 s timeout that keeps connections to
+	// hooks.slack.com open between clicks).
 	HTTPClient *http.Client
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -118,7 +120,7 @@ func New(opt Options) (*Bot, error) {
 		opt.DefaultLang = "en"
 	}
 	if opt.HTTPClient == nil {
-		opt.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+		opt.HTTPClient = outbound.Client(10 * time.Second)
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
