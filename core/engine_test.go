@@ -217,12 +217,18 @@ func TestWalkthrough(t *testing.T) {
 	}
 	wantOuts := []rec{
 		{core.OutcomeStarted, "no-wifi", 0},
-		{core.OutcomeResolved, "no-wifi", 2}, // the second "resolved" of the same walk counts once
+		{core.OutcomeResolved, "no-wifi", 2},
+		{core.OutcomeResolved, "no-wifi", 1}, // pressed again: kept, counted once by Summarize
 		{core.OutcomeStarted, "no-cable", 0},
 		{core.OutcomeHandoff, "no-cable", 2},
 	}
 	if !slices.Equal(got, wantOuts) {
 		t.Errorf("outcomes\n got %+v\nwant %+v", got, wantOuts)
+	}
+	for _, st := range core.Summarize(outs) {
+		if st.Topic == "no-wifi" && (st.Resolved != 1 || st.BestStep != 2) {
+			t.Errorf("no-wifi stats %+v: want one walkthrough resolved, at step 2 (the first press)", st)
+		}
 	}
 
 	// A new question is a new walkthrough.

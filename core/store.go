@@ -30,8 +30,10 @@ type Store interface {
 	// none is given), newest first, at most limit.
 	ListHandoffs(ctx context.Context, limit int, status ...HandoffStatus) ([]*Handoff, error)
 
-	// RecordOutcome records what happened in a walkthrough. It is
-	// idempotent on (Walk, Kind, Topic): a double click counts once.
+	// RecordOutcome records what happened in a walkthrough. Stores keep
+	// every record, repeats included (a double click, a retried delivery):
+	// Summarize counts each walkthrough once per kind and topic, so that
+	// a write is an append, with no uniqueness check on the way.
 	RecordOutcome(ctx context.Context, o Outcome) error
 	// Outcomes returns the outcomes recorded at or after since.
 	Outcomes(ctx context.Context, since time.Time) ([]Outcome, error)

@@ -18,7 +18,6 @@ type Store struct {
 	mu       sync.Mutex
 	handoffs []*core.Handoff
 	outcomes []core.Outcome
-	outKeys  map[string]bool
 	seen     map[string]time.Time
 }
 
@@ -26,7 +25,7 @@ var _ core.Store = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{outKeys: map[string]bool{}, seen: map[string]time.Time{}}
+	return &Store{seen: map[string]time.Time{}}
 }
 
 func clone(h *core.Handoff) *core.Handoff {
@@ -141,11 +140,6 @@ func contains(list []core.HandoffStatus, s core.HandoffStatus) bool {
 func (s *Store) RecordOutcome(_ context.Context, o core.Outcome) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := o.Walk + "\x00" + string(o.Kind) + "\x00" + o.Topic
-	if s.outKeys[key] {
-		return nil
-	}
-	s.outKeys[key] = true
 	s.outcomes = append(s.outcomes, o)
 	return nil
 }
@@ -183,7 +177,6 @@ func (s *Store) Purge(_ context.Context, before time.Time) (int64, error) {
 	kept := s.outcomes[:0]
 	for _, o := range s.outcomes {
 		if o.At.Before(before) {
-			delete(s.outKeys, o.Walk+"\x00"+string(o.Kind)+"\x00"+o.Topic)
 			n++
 			continue
 		}

@@ -172,7 +172,7 @@ func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.Hand
 }
 
 const insertOutcome = `INSERT INTO outcomes (walk, kind, platform, playbook, topic, step, lang, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (walk, kind, topic) DO NOTHING`
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
 
 // RecordOutcome implements core.Store.
 func (s *Store) RecordOutcome(ctx context.Context, o core.Outcome) error {

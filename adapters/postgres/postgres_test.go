@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -154,4 +155,49 @@ func BenchmarkStore(b *testing.B) {
 		b.Cleanup(func() { s.Close() })
 		return s
 	})
+}
+
+// TestUpgradeFromFirstSchema opens a schema made by the first release
+// (outcomes with a UNIQUE constraint, rows in it): the upgrade keeps every
+// row and lets repeats be recorded.
+func TestUpgradeFromFirstSchema(t *testing.T) {
+	url := testURL(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	first, err := os.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		string(first),
+		`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+		`INSERT INTO schema_migrations (version, name) VALUES (1, '0001_init.sql')`,
+		`INSERT INTO outcomes (walk, kind, platform, playbook, topic, step, lang, at) VALUES
+			('w1', 'started', 'slack', 'amazon-signin', 'otp', 0, 'ja', '2023-11-14 22:13:20+00'),
+			('w1', 'resolved', 'slack', 'amazon-signin', 'otp', 2, 'ja', '2023-11-14 22:14:20+00')`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("make the old schema: %v", err)
+		}
+	}
+
+	s := open(t, url)
+	repeat := core.Outcome{Walk: "w1", Kind: core.OutcomeResolved, Platform: "slack", Playbook: "amazon-signin", Topic: "otp", Step: 3, Lang: "ja", At: time.Date(2023, 11, 14, 22, 15, 20, 0, time.UTC)}
+	if err := s.RecordOutcome(ctx, repeat); err != nil {
+		t.Fatalf("record a repeat after the upgrade: %v", err)
+	}
+	got, err := s.Outcomes(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0].Kind != core.OutcomeStarted || got[1].Step != 2 || got[2].Step != 3 {
+		t.Fatalf("outcomes after the upgrade: %+v, want the two old rows then the repeat", got)
+	}
+	if st := core.Summarize(got); len(st) != 1 || st[0].Resolved != 1 || st[0].BestStep != 2 {
+		t.Errorf("stats after the upgrade: %+v, want one walkthrough resolved at step 2", st)
+	}
 }

@@ -190,7 +190,7 @@ func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.Hand
 }
 
 const insertOutcome = `INSERT INTO outcomes (walk, kind, platform, playbook, topic, step, lang, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (walk, kind, topic) DO NOTHING`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
 // RecordOutcome implements core.Store.
 func (s *Store) RecordOutcome(ctx context.Context, o core.Outcome) error {

@@ -2,10 +2,12 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kaiketsu/kaiketsu/adapters/sqlite"
 	"github.com/kaiketsu/kaiketsu/adapters/storetest"
@@ -130,4 +132,53 @@ func BenchmarkStore(b *testing.B) {
 		b.Cleanup(func() { s.Close() })
 		return s
 	})
+}
+
+// TestUpgradeFromFirstSchema opens a database made by the first release
+// (outcomes with a UNIQUE index, rows in it): the upgrade keeps every row
+// and lets repeats be recorded.
+func TestUpgradeFromFirstSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := os.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		string(first),
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))`,
+		`INSERT INTO schema_migrations (version, name) VALUES (1, '0001_init.sql')`,
+		`INSERT INTO outcomes (walk, kind, platform, playbook, topic, step, lang, at) VALUES
+			('w1', 'started', 'slack', 'amazon-signin', 'otp', 0, 'ja', 1700000000000000),
+			('w1', 'resolved', 'slack', 'amazon-signin', 'otp', 2, 'ja', 1700000060000000)`,
+	} {
+		if _, err := old.Exec(q); err != nil {
+			t.Fatalf("make the old database: %v", err)
+		}
+	}
+	old.Close()
+
+	s, err := sqlite.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatalf("Open an old database: %v", err)
+	}
+	defer s.Close()
+	repeat := core.Outcome{Walk: "w1", Kind: core.OutcomeResolved, Platform: "slack", Playbook: "amazon-signin", Topic: "otp", Step: 3, Lang: "ja", At: time.UnixMicro(1700000120000000).UTC()}
+	if err := s.RecordOutcome(ctx, repeat); err != nil {
+		t.Fatalf("record a repeat after the upgrade: %v", err)
+	}
+	got, err := s.Outcomes(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0].Kind != core.OutcomeStarted || got[1].Step != 2 || got[2].Step != 3 {
+		t.Fatalf("outcomes after the upgrade: %+v, want the two old rows then the repeat", got)
+	}
+	if st := core.Summarize(got); len(st) != 1 || st[0].Resolved != 1 || st[0].BestStep != 2 {
+		t.Errorf("stats after the upgrade: %+v, want one walkthrough resolved at step 2", st)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kaiketsu/kaiketsu/core"
 )
@@ -348,9 +349,19 @@ func testRecordOutcome(t *testing.T, s core.Store) {
 	if err != nil {
 		t.Fatalf("Outcomes: %v", err)
 	}
-	want := []core.Outcome{recs[0], recs[1], recs[3], recs[4]}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Outcomes after duplicates mismatch (-want +got):\n%s", diff)
+	// Every record is kept, repeats included, oldest first ...
+	if diff := cmp.Diff(recs, got); diff != "" {
+		t.Errorf("Outcomes mismatch (-want +got):\n%s", diff)
+	}
+	// ... and the repeats count once: w1 resolved otp at step 2 (the first
+	// click), w2 started otp once.
+	want := []core.TopicStats{
+		{Playbook: "amazon-signin", Topic: "otp", Started: 2, Resolved: 1, Left: 1, Deflection: 0.5,
+			BestStep: 2, BestStepResolved: 1, Resolutions: []core.StepCount{{Step: 2, Count: 1}}},
+		{Playbook: "amazon-signin", Topic: "password", Started: 1, Left: 1},
+	}
+	if diff := cmp.Diff(want, core.Summarize(got), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("Summarize(Outcomes) mismatch (-want +got):\n%s", diff)
 	}
 }
 
@@ -532,8 +543,10 @@ func testStartTogether(t *testing.T, open Opener) {
 			t.Errorf("instance %d: RecordOutcome: %v", i, err)
 		}
 	}
-	if got, _ := stores[n-1].Outcomes(ctx, time.Time{}); len(got) != 1 {
-		t.Errorf("%d outcomes recorded through %d instances, want 1", len(got), n)
+	got, _ := stores[n-1].Outcomes(ctx, time.Time{})
+	if len(got) != n || core.Totals(core.Summarize(got)).Started != 1 {
+		t.Errorf("%d outcomes recorded through %d instances counted as %d walkthroughs, want %d records and 1 walkthrough",
+			len(got), n, core.Totals(core.Summarize(got)).Started, n)
 	}
 }
 
@@ -692,8 +705,8 @@ func testRestart(t *testing.T, open Opener) {
 	if err := r.RecordOutcome(ctx, o); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := r.Outcomes(ctx, time.Time{}); len(got) != 1 {
-		t.Errorf("an outcome recorded before the restart counted twice: %+v", got)
+	if got, _ := r.Outcomes(ctx, time.Time{}); len(got) != 2 || core.Totals(core.Summarize(got)).Started != 1 {
+		t.Errorf("an outcome recorded again after the restart: got %+v, want both records kept and one walkthrough counted", got)
 	}
 	if first, err := r.FirstSeen(ctx, "slack:Ev1", t0); err != nil || first {
 		t.Errorf("FirstSeen after restart = %v, %v; want false", first, err)
@@ -707,7 +720,8 @@ func testRestart(t *testing.T, open Opener) {
 
 // testBufferedOutcomes drives the store through core.BufferedOutcomes, as
 // kaiketsu serve does: batches (through RecordOutcomes when the store has
-// it) keep every outcome once, duplicates included in one batch.
+// it) keep every outcome, duplicates in one batch included, and each
+// walkthrough counts once.
 func testBufferedOutcomes(t *testing.T, s core.Store) {
 	ctx := context.Background()
 	b := core.NewBufferedOutcomes(s, nil)
@@ -732,8 +746,11 @@ func testBufferedOutcomes(t *testing.T, s core.Store) {
 		t.Errorf("%d distinct walkthroughs recorded, want 150", len(walks))
 	}
 	for w, n := range walks {
-		if n != 1 {
-			t.Errorf("walkthrough %s recorded %d times, want once", w, n)
+		if n != 2 {
+			t.Errorf("walkthrough %s recorded %d times, want twice (as queued)", w, n)
 		}
+	}
+	if st := core.Totals(core.Summarize(got)); st.Started != 150 {
+		t.Errorf("Summarize counts %d walkthroughs started, want 150", st.Started)
 	}
 }
