@@ -59,6 +59,7 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	tuneGC(log)
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
