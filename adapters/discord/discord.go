@@ -154,11 +154,17 @@ var ErrUnsupported = errors.New("unsupported interaction type")
 // ServeHTTP serves Discord's interactions endpoint: the signature is
 // checked before anything else is looked at.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("X-Signature-Ed25519") == "" || r.Header.Get("X-Signature-Timestamp") == "" {
+	sig, ts := r.Header.Get("X-Signature-Ed25519"), r.Header.Get("X-Signature-Timestamp")
+	if sig == "" || ts == "" {
 		h.reject(w, http.StatusUnauthorized, "missing request signature")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	bp := bodyBufs.Get().(*[]byte)
+	defer putBody(bp)
+	// The body is read after the timestamp: the signed message is the two
+	// together, verified where it lies.
+	msg, err := readBody((*bp)[:0], ts, http.MaxBytesReader(w, r.Body, MaxBody))
+	*bp = msg
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -168,17 +174,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, http.StatusBadRequest, "could not read request body")
 		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if len(h.key) != ed25519.PublicKeySize || !discordgo.VerifyInteraction(r, h.key) {
+	body := msg[len(ts):]
+	if len(h.key) != ed25519.PublicKeySize || !verify(h.key, sig, msg) {
 		h.log.Info("discord: rejected request with an invalid signature")
 		h.reject(w, http.StatusUnauthorized, "invalid request signature")
 		return
 	}
-	if !h.fresh(r.Header.Get("X-Signature-Timestamp")) {
+	if !h.fresh(ts) {
 		h.log.Warn("discord: rejected signed request with a stale timestamp")
 		h.reject(w, http.StatusUnauthorized, "request timestamp too old")
 		return
 	}
+	// Nothing decoded keeps a reference to body, which goes back to the
+	// pool when this returns.
 	in, err := decodeInteraction(body)
 	if err != nil {
 		h.reject(w, http.StatusBadRequest, "malformed interaction JSON")
@@ -192,9 +200,75 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeResponse(w, resp)
 }
 
+// verify checks sig (hex) over msg (the timestamp, then the body) as
+// discordgo.VerifyInteraction does: the signature must be 64 bytes of hex
+// and verify with key, which must be ed25519.PublicKeySize long. Unlike
+// VerifyInteraction it copies neither the body nor the signature.
+func verify(key ed25519.PublicKey, sig string, msg []byte) bool {
+	var raw [ed25519.SignatureSize]byte
+	if len(sig) != 2*len(raw) {
+		return false
+	}
+	for i := range raw {
+		hi, ok1 := unhex(sig[2*i])
+		lo, ok2 := unhex(sig[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		raw[i] = hi<<4 | lo
+	}
+	return ed25519.Verify(key, msg, raw[:])
+}
+
+// unhex is one hex digit's value, either case as encoding/hex accepts.
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// bodyBufs holds the buffers request bodies are read into: a click, the
+// largest interaction Kaiketsu gets, is a few KiB.
+var bodyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
+
+func putBody(bp *[]byte) {
+	// A buffer grown for an unusually large body is not kept.
+	if cap(*bp) <= 16<<10 {
+		bodyBufs.Put(bp)
+	}
+}
+
+// readBody appends prefix and then all of r to buf, as io.ReadAll reads.
+func readBody(buf []byte, prefix string, r io.Reader) ([]byte, error) {
+	buf = append(buf, prefix...)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
 // respBufs holds the buffers responses are written into: a response is a
 // few KiB, copied into the reply as soon as it is written.
 var respBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
+
+// jsonContentType is the Content-Type of every response, one slice shared
+// by all: net/http only reads it.
+var jsonContentType = []string{"application/json"}
 
 // writeResponse writes resp as writeJSON(w, http.StatusOK, wire(resp))
 // does, written directly where appendResponse can.
@@ -206,7 +280,7 @@ func writeResponse(w http.ResponseWriter, resp *discordgo.InteractionResponse) {
 		writeJSON(w, http.StatusOK, wire(resp))
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(http.StatusOK)
 	w.Write(js)
 	// A buffer grown for an unusually large response is not kept.
@@ -283,7 +357,11 @@ func (h *Handler) Respond(ctx context.Context, in *discordgo.Interaction) (*disc
 		h.log.WarnContext(ctx, "discord: interaction not answered", "interaction", in.ID, "type", int(in.Type), "err", err)
 		return nil, err
 	}
-	h.log.DebugContext(ctx, "discord: answered", "interaction", in.ID, "type", int(in.Type), "response", int(resp.Type), "took", h.now().Sub(start).String())
+	// Checked first: the arguments would be made (and allocated) even for
+	// a logger that drops them.
+	if h.log.Enabled(ctx, slog.LevelDebug) {
+		h.log.DebugContext(ctx, "discord: answered", "interaction", in.ID, "type", int(in.Type), "response", int(resp.Type), "took", h.now().Sub(start).String())
+	}
 	return resp, nil
 }
 
@@ -369,6 +447,9 @@ func (h *Handler) component(ctx context.Context, in *discordgo.Interaction) (*di
 // logAnswer logs ids only: never the person's text.
 func (h *Handler) logAnswer(ctx context.Context, in *discordgo.Interaction, a core.Answer) {
 	// Debug: at info, httplog's access line is the one per request.
+	if !h.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
 	h.log.DebugContext(ctx, "discord: answer", "interaction", in.ID, "kind", a.Kind.String(),
 		"playbook", a.Playbook, "topic", a.Topic, "step", a.Step, "lang", a.Lang)
 }
