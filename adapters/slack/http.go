@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"sync"
 
 	"github.com/slack-go/slack"
@@ -76,23 +75,23 @@ const formContentType = "application/x-www-form-urlencoded"
 
 // slashCommand reads the fields slack.SlashCommandParse reads, from a
 // parsed form.
-func slashCommand(q url.Values) slack.SlashCommand {
+func slashCommand(q *form) slack.SlashCommand {
 	return slack.SlashCommand{
-		Token:               q.Get("token"),
-		TeamID:              q.Get("team_id"),
-		TeamDomain:          q.Get("team_domain"),
-		EnterpriseID:        q.Get("enterprise_id"),
-		EnterpriseName:      q.Get("enterprise_name"),
-		IsEnterpriseInstall: q.Get("is_enterprise_install") == "true",
-		ChannelID:           q.Get("channel_id"),
-		ChannelName:         q.Get("channel_name"),
-		UserID:              q.Get("user_id"),
-		UserName:            q.Get("user_name"),
-		Command:             q.Get("command"),
-		Text:                q.Get("text"),
-		ResponseURL:         q.Get("response_url"),
-		TriggerID:           q.Get("trigger_id"),
-		APIAppID:            q.Get("api_app_id"),
+		Token:               q.get("token"),
+		TeamID:              q.get("team_id"),
+		TeamDomain:          q.get("team_domain"),
+		EnterpriseID:        q.get("enterprise_id"),
+		EnterpriseName:      q.get("enterprise_name"),
+		IsEnterpriseInstall: q.get("is_enterprise_install") == "true",
+		ChannelID:           q.get("channel_id"),
+		ChannelName:         q.get("channel_name"),
+		UserID:              q.get("user_id"),
+		UserName:            q.get("user_name"),
+		Command:             q.get("command"),
+		Text:                q.get("text"),
+		ResponseURL:         q.get("response_url"),
+		TriggerID:           q.get("trigger_id"),
+		APIAppID:            q.get("api_app_id"),
 	}
 }
 
@@ -124,17 +123,18 @@ func (b *Bot) Commands(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	q, err := url.ParseQuery(string(body))
-	if err == nil && q.Get("ssl_check") == "1" {
+	var q form
+	err := q.parse(string(body))
+	if err == nil && q.get("ssl_check") == "1" {
 		// Slack checking the certificate: not a command.
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if err != nil || !isForm(r) || q.Get("user_id") == "" {
+	if err != nil || !isForm(r) || q.get("user_id") == "" {
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, answerReply{a: b.ask(r.Context(), slashCommand(q)), iter: newIter()})
+	writeJSON(w, answerReply{a: b.ask(r.Context(), slashCommand(&q)), iter: newIter()})
 }
 
 // Interactions acknowledges a click at once; the answer follows through
@@ -145,12 +145,13 @@ func (b *Bot) Interactions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var c click
-	q, err := url.ParseQuery(string(body))
+	var q form
+	err := q.parse(string(body))
 	if err == nil && !isForm(r) {
 		err = errors.New("not a form")
 	}
 	if err == nil {
-		c, err = parseClick(q.Get("payload"))
+		c, err = parseClick(q.get("payload"))
 	}
 	if err != nil {
 		b.log.Warn("slack: malformed interaction payload", "err", err)
