@@ -73,47 +73,93 @@ func (e *TokenError) Error() string { return e.Err.Error() + ": " + e.Detail }
 func (e *TokenError) Unwrap() error { return e.Err }
 
 // sealer signs and checks tokens with a shared key. Every answer signs
-// several buttons, so the keyed hashes are pooled rather than rebuilt.
+// several buttons, so the keyed hashes are pooled rather than rebuilt, each
+// with the buffers a token is built in: through the hash.Hash interface any
+// slice would otherwise escape, one allocation per buffer per token.
 type sealer struct {
 	key  []byte
 	pool *sync.Pool
 }
 
+// sealBuf is a pooled keyed hash with its scratch space.
+type sealBuf struct {
+	h    hash.Hash
+	sum  [sha256.Size]byte
+	body []byte                // the token's bytes before base64
+	text [MaxTokenLen + 8]byte // the base64 spelling (a token never exceeds it)
+}
+
+// maxPooledBody keeps a freak long path from pinning a large buffer.
+const maxPooledBody = 256
+
 func newSealer(key []byte) sealer {
-	return sealer{key: key, pool: &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}}
+	return sealer{key: key, pool: &sync.Pool{New: func() any {
+		return &sealBuf{h: hmac.New(sha256.New, key), body: make([]byte, 0, 80)}
+	}}}
+}
+
+func (s sealer) get() *sealBuf { return s.pool.Get().(*sealBuf) }
+
+func (s sealer) put(sb *sealBuf) {
+	if cap(sb.body) > maxPooledBody {
+		sb.body = make([]byte, 0, 80)
+	}
+	s.pool.Put(sb)
+}
+
+// sign returns the first macLen bytes of the MAC of b, in sb.sum.
+func (sb *sealBuf) sign(b []byte) []byte {
+	sb.h.Reset()
+	sb.h.Write(b)
+	return sb.h.Sum(sb.sum[:0])[:macLen]
 }
 
 func (s sealer) mac(b []byte) []byte {
-	m := s.pool.Get().(hash.Hash)
-	m.Reset()
-	m.Write(b)
-	var sum [sha256.Size]byte
-	out := m.Sum(sum[:0])[:macLen]
-	s.pool.Put(m)
+	sb := s.get()
+	out := append([]byte(nil), sb.sign(b)...)
+	s.put(sb)
 	return out
 }
 
 var b64 = base64.RawURLEncoding
 
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
+}
+
 // encode packs st into at most MaxTokenLen ASCII characters, dropping the
 // oldest steps of a very long path (Back then stops there).
 func (s sealer) encode(st State) string {
 	path := st.Path
-	for {
-		b := make([]byte, 0, 64)
-		b = append(b, st.Lang, byte(st.Action))
-		b = binary.BigEndian.AppendUint32(b, st.Fingerprint)
-		b = binary.BigEndian.AppendUint32(b, st.Walk)
-		b = binary.AppendUvarint(b, uint64(st.Arg))
-		for _, p := range path {
-			b = binary.AppendUvarint(b, uint64(p))
-		}
-		b = append(b, s.mac(b)...)
-		if len(TokenPrefix)+b64.EncodedLen(len(b)) <= MaxTokenLen || len(path) <= 1 {
-			return TokenPrefix + b64.EncodeToString(b)
-		}
+	// The body's length is known before it is built: drop the oldest
+	// steps until its base64 fits (a lone step always does).
+	n := 10 + uvarintLen(uint64(st.Arg)) + macLen
+	for _, p := range path {
+		n += uvarintLen(uint64(p))
+	}
+	for len(TokenPrefix)+b64.EncodedLen(n) > MaxTokenLen && len(path) > 1 {
+		n -= uvarintLen(uint64(path[0]))
 		path = path[1:]
 	}
+	sb := s.get()
+	b := append(sb.body[:0], st.Lang, byte(st.Action))
+	b = binary.BigEndian.AppendUint32(b, st.Fingerprint)
+	b = binary.BigEndian.AppendUint32(b, st.Walk)
+	b = binary.AppendUvarint(b, uint64(st.Arg))
+	for _, p := range path {
+		b = binary.AppendUvarint(b, uint64(p))
+	}
+	b = append(b, sb.sign(b)...)
+	t := append(sb.text[:0], TokenPrefix...)
+	t = b64.AppendEncode(t, b)
+	tok := string(t)
+	sb.body = b
+	s.put(sb)
+	return tok
 }
 
 // decode checks the MAC and unpacks a token. It never panics, whatever the
@@ -126,17 +172,21 @@ func (s sealer) decode(tok string) (State, error) {
 	if len(tok) > MaxTokenLen || len(tok) <= len(TokenPrefix) || tok[:len(TokenPrefix)] != TokenPrefix {
 		return bad("not a walkthrough token")
 	}
-	b, err := b64.DecodeString(tok[len(TokenPrefix):])
+	enc := tok[len(TokenPrefix):]
+	sb := s.get()
+	defer s.put(sb)
+	b, err := b64.AppendDecode(sb.body[:0], []byte(enc))
 	// The decoder ignores newlines and the spare bits of the last
 	// character; only the one canonical spelling of a token is ours.
-	if err != nil || b64.EncodeToString(b) != tok[len(TokenPrefix):] {
+	if err != nil || string(b64.AppendEncode(sb.text[:0], b)) != enc {
 		return bad("not base64")
 	}
+	sb.body = b
 	if len(b) < 10+1+macLen {
 		return bad("too short")
 	}
 	body, mac := b[:len(b)-macLen], b[len(b)-macLen:]
-	if !hmac.Equal(mac, s.mac(body)) {
+	if !hmac.Equal(mac, sb.sign(body)) {
 		return bad("signature does not match")
 	}
 	st.Lang, st.Action = body[0], Action(body[1])
@@ -148,6 +198,17 @@ func (s sealer) decode(tok string) (State, error) {
 		return bad("bad argument")
 	}
 	st.Arg, rest = int(arg), rest[n:]
+	// Each path entry ends with the one byte of its varint below 0x80:
+	// count them to allocate the path once.
+	steps := 0
+	for _, c := range rest {
+		if c < 0x80 {
+			steps++
+		}
+	}
+	if steps > 0 {
+		st.Path = make([]int, 0, steps)
+	}
 	for len(rest) > 0 {
 		p, n := binary.Uvarint(rest)
 		if n <= 0 || p > 1<<20 {
