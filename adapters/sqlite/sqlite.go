@@ -9,9 +9,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unsafe"
 
+	"github.com/kaiketsu/kaiketsu/adapters/internal/jsonstr"
 	"github.com/kaiketsu/kaiketsu/adapters/sqlstore"
 	"github.com/kaiketsu/kaiketsu/core"
 
@@ -204,34 +208,73 @@ func (s *Store) RecordOutcome(ctx context.Context, o core.Outcome) error {
 
 var _ core.OutcomeBatcher = (*Store)(nil)
 
-// RecordOutcomes implements core.OutcomeBatcher: one transaction for the
-// lot, which costs SQLite about what one row alone does.
+// RecordOutcomes implements core.OutcomeBatcher: the batch is one row of
+// outcome_batches (see migration 0003), its outcomes one JSON array.
 func (s *Store) RecordOutcomes(ctx context.Context, os []core.Outcome) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("record outcomes: %w", err)
+	if len(os) == 0 {
+		return nil
 	}
-	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, insertOutcome)
-	if err != nil {
-		return fmt.Errorf("record outcomes: %w", err)
-	}
-	defer st.Close()
-	for _, o := range os {
-		if _, err := st.ExecContext(ctx, o.Walk, string(o.Kind), o.Platform, o.Playbook, o.Topic, o.Step, o.Lang, o.At.UnixMicro()); err != nil {
-			return fmt.Errorf("record outcomes: %w", err)
+	bp := batchBufs.Get().(*[]byte)
+	js := appendOutcomes((*bp)[:0], os)
+	first, last := os[0].At, os[0].At
+	for _, o := range os[1:] {
+		if o.At.Before(first) {
+			first = o.At
+		}
+		if o.At.After(last) {
+			last = o.At
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("record outcomes: %w", err)
+	// The driver copies the text before Exec returns.
+	_, err := s.db.ExecContext(ctx, `INSERT INTO outcome_batches (first_at, last_at, outcomes) VALUES (?, ?, ?)`,
+		first.UnixMicro(), last.UnixMicro(), unsafeString(js))
+	*bp = js
+	batchBufs.Put(bp)
+	if err != nil {
+		return fmt.Errorf("record %d outcomes: %w", len(os), err)
 	}
 	return nil
 }
 
-// Outcomes implements core.Store.
+var batchBufs = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
+
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// appendOutcomes writes os as a JSON array of
+// [walk, kind, platform, playbook, topic, step, lang, at] arrays.
+func appendOutcomes(buf []byte, os []core.Outcome) []byte {
+	buf = append(buf, '[')
+	for i, o := range os {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '[')
+		for _, f := range [...]string{o.Walk, string(o.Kind), o.Platform, o.Playbook, o.Topic} {
+			buf = append(buf, '"')
+			buf = jsonstr.AppendBody(buf, f, nil)
+			buf = append(buf, '"', ',')
+		}
+		buf = strconv.AppendInt(buf, int64(o.Step), 10)
+		buf = append(buf, ',', '"')
+		buf = jsonstr.AppendBody(buf, o.Lang, nil)
+		buf = append(buf, '"', ',')
+		buf = strconv.AppendInt(buf, o.At.UnixMicro(), 10)
+		buf = append(buf, ']')
+	}
+	return append(buf, ']')
+}
+
+// Outcomes implements core.Store: single outcomes and batched ones
+// together, oldest first (a batch keeps the order it was recorded in).
 func (s *Store) Outcomes(ctx context.Context, since time.Time) ([]core.Outcome, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+sqlstore.OutcomeColumns+`
-		FROM outcomes WHERE at >= ? ORDER BY at, id`, since.UnixMicro())
+	rows, err := s.db.QueryContext(ctx, `SELECT `+sqlstore.OutcomeColumns+` FROM (
+			SELECT `+sqlstore.OutcomeColumns+`, 0 AS src, id AS seq, 0 AS pos FROM outcomes WHERE at >= ?1
+			UNION ALL
+			SELECT o.value ->> 0, o.value ->> 1, o.value ->> 2, o.value ->> 3, o.value ->> 4, o.value ->> 5, o.value ->> 6, o.value ->> 7,
+				1, b.id, o.key
+			FROM outcome_batches AS b, json_each(b.outcomes) AS o
+			WHERE b.last_at >= ?1 AND o.value ->> 7 >= ?1
+		) ORDER BY at, src, seq, pos`, since.UnixMicro())
 	if err != nil {
 		return nil, fmt.Errorf("outcomes: %w", err)
 	}
@@ -270,10 +313,27 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (int64, error) {
 	defer tx.Rollback()
 	cut := before.UnixMicro()
 	var total int64
+	// Batched outcomes older than the cut: counted first, then whole
+	// batches go and a batch across the cut keeps its newer outcomes.
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM outcome_batches AS b, json_each(b.outcomes) AS o
+		WHERE b.first_at < ?1 AND o.value ->> 7 < ?1`, cut).Scan(&total); err != nil {
+		return 0, fmt.Errorf("purge: %w", err)
+	}
 	for _, q := range []string{
-		`DELETE FROM outcomes WHERE at < ?`,
-		`DELETE FROM seen_keys WHERE at < ?`,
-		`UPDATE handoffs SET transcript = NULL WHERE status = 'solved' AND solved_at < ? AND transcript IS NOT NULL`,
+		`DELETE FROM outcome_batches WHERE last_at < ?1`,
+		`UPDATE outcome_batches SET
+			outcomes = (SELECT json_group_array(json(o.value) ORDER BY o.key) FROM json_each(outcomes) AS o WHERE o.value ->> 7 >= ?1),
+			first_at = (SELECT min(o.value ->> 7) FROM json_each(outcomes) AS o WHERE o.value ->> 7 >= ?1)
+			WHERE first_at < ?1`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, cut); err != nil {
+			return 0, fmt.Errorf("purge: %w", err)
+		}
+	}
+	for _, q := range []string{
+		`DELETE FROM outcomes WHERE at < ?1`,
+		`DELETE FROM seen_keys WHERE at < ?1`,
+		`UPDATE handoffs SET transcript = NULL WHERE status = 'solved' AND solved_at < ?1 AND transcript IS NOT NULL`,
 	} {
 		res, err := tx.ExecContext(ctx, q, cut)
 		if err != nil {

@@ -182,3 +182,33 @@ func TestUpgradeFromFirstSchema(t *testing.T) {
 		t.Errorf("stats after the upgrade: %+v, want one walkthrough resolved at step 2", st)
 	}
 }
+
+// TestAllOutcomesView: SQL users read batched and single outcomes as rows.
+func TestAllOutcomesView(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	at := time.UnixMicro(1700000000000000).UTC()
+	mk := func(walk string, kind core.OutcomeKind, step int) core.Outcome {
+		return core.Outcome{Walk: walk, Kind: kind, Platform: "slack", Playbook: "amazon-signin", Topic: "otp", Step: step, Lang: "ja", At: at}
+	}
+	if err := s.RecordOutcomes(ctx, []core.Outcome{mk("w1", core.OutcomeStarted, 0), mk("w1", core.OutcomeResolved, 2)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordOutcome(ctx, mk("w2", core.OutcomeHandoff, 3)); err != nil {
+		t.Fatal(err)
+	}
+	var n, steps, ats int64
+	var walks string
+	err = s.DB().QueryRowContext(ctx, `SELECT count(*), sum(step), sum(at = 1700000000000000), group_concat(walk || ':' || kind, ' ')
+		FROM (SELECT * FROM all_outcomes ORDER BY walk, kind)`).Scan(&n, &steps, &ats, &walks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 || steps != 5 || ats != 3 || walks != "w1:resolved w1:started w2:handoff" {
+		t.Errorf("all_outcomes: %d rows, steps %d, %d with the time, walks %q", n, steps, ats, walks)
+	}
+}

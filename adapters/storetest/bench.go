@@ -25,6 +25,27 @@ func Bench(b *testing.B, open func(b *testing.B) core.Store) {
 			}
 		}
 	})
+	// What kaiketsu serve does: outcomes in batches of 256 (when the store
+	// takes batches), reported per outcome.
+	b.Run("RecordOutcomesBatch", func(b *testing.B) {
+		s := open(b)
+		bs, ok := s.(core.OutcomeBatcher)
+		if !ok {
+			b.Skip("the store records outcomes one at a time")
+		}
+		batch := make([]core.Outcome, 256)
+		i := 0
+		for b.Loop() {
+			for j := range batch {
+				i++
+				batch[j] = outcome(fmt.Sprintf("%08x", i), core.OutcomeStarted, "otp", 0, t0.Add(time.Duration(i)*time.Millisecond))
+			}
+			if err := bs.RecordOutcomes(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/outcome")
+	})
 	b.Run("FirstSeen", func(b *testing.B) {
 		s := open(b)
 		i := 0

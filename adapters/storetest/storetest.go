@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"ListHandoffs", testList},
 		{"RecordOutcome", testRecordOutcome},
 		{"RecordOutcomesBuffered", testBufferedOutcomes},
+		{"OutcomeBatches", testOutcomeBatches},
 		{"OutcomesSince", testOutcomesSince},
 		{"FirstSeen", testFirstSeen},
 		{"Purge", testPurge},
@@ -752,5 +753,86 @@ func testBufferedOutcomes(t *testing.T, s core.Store) {
 	}
 	if st := core.Totals(core.Summarize(got)); st.Started != 150 {
 		t.Errorf("Summarize counts %d walkthroughs started, want 150", st.Started)
+	}
+}
+
+// testOutcomeBatches: a store that records batches (core.OutcomeBatcher)
+// gives them back beside single outcomes, in time order, filters within a
+// batch by time, and purges within a batch that straddles the cut.
+func testOutcomeBatches(t *testing.T, s core.Store) {
+	bs, ok := s.(core.OutcomeBatcher)
+	if !ok {
+		t.Skip("the store records outcomes one at a time")
+	}
+	ctx := context.Background()
+	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+	batch1 := []core.Outcome{
+		outcome("b1", core.OutcomeStarted, "otp", 0, at(0)),
+		outcome("b2", core.OutcomeStarted, "password", 0, at(2)),
+		// Text needing escapes survives the round trip.
+		{Walk: "b\"q\"", Kind: core.OutcomeResolved, Platform: "slack", Playbook: "社内-<wifi>", Topic: "a\\b\n", Step: 3, Lang: "ja", At: at(4)},
+		outcome("b1", core.OutcomeResolved, "otp", 2, at(6)),
+	}
+	batch2 := []core.Outcome{
+		outcome("b3", core.OutcomeStarted, "otp", 0, at(5)),
+		outcome("b3", core.OutcomeHandoff, "otp", 1, at(9)),
+	}
+	single := outcome("s1", core.OutcomeStarted, "otp", 0, at(3))
+	if err := bs.RecordOutcomes(ctx, batch1); err != nil {
+		t.Fatalf("RecordOutcomes: %v", err)
+	}
+	if err := s.RecordOutcome(ctx, single); err != nil {
+		t.Fatal(err)
+	}
+	if err := bs.RecordOutcomes(ctx, batch2); err != nil {
+		t.Fatalf("RecordOutcomes: %v", err)
+	}
+	if err := bs.RecordOutcomes(ctx, nil); err != nil {
+		t.Fatalf("RecordOutcomes(nil): %v", err)
+	}
+	all := []core.Outcome{batch1[0], batch1[1], single, batch1[2], batch2[0], batch1[3], batch2[1]}
+	for _, tt := range []struct {
+		since time.Time
+		want  []core.Outcome
+	}{
+		{time.Time{}, all},
+		{at(4), all[3:]},
+		{at(5).Add(time.Microsecond), all[5:]},
+		{at(10), nil},
+	} {
+		got, err := s.Outcomes(ctx, tt.since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("Outcomes(%v) mismatch (-want +got):\n%s", tt.since, diff)
+		}
+	}
+
+	// Cut at minute 5: b1 and b2 started, s1 and the escaped one go (4);
+	// batch1 keeps its last outcome, batch2 all of its own.
+	n, err := s.Purge(ctx, at(5))
+	if err != nil {
+		t.Fatalf("Purge: %v", err)
+	}
+	if n != 4 {
+		t.Errorf("Purge removed %d, want 4 outcomes", n)
+	}
+	got, err := s.Outcomes(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(all[4:], got); diff != "" {
+		t.Errorf("after Purge mismatch (-want +got):\n%s", diff)
+	}
+	// Purging again removes nothing more; purging past everything, the rest.
+	if n, err := s.Purge(ctx, at(5)); err != nil || n != 0 {
+		t.Errorf("second Purge = %d, %v; want 0", n, err)
+	}
+	if n, err := s.Purge(ctx, at(60)); err != nil || n != 3 {
+		t.Errorf("Purge of the rest = %d, %v; want 3", n, err)
+	}
+	if got, _ := s.Outcomes(ctx, time.Time{}); len(got) != 0 {
+		t.Errorf("after purging everything: %+v", got)
 	}
 }
