@@ -19,7 +19,7 @@ func (h *Handler) autocomplete(in *discordgo.Interaction) (*discordgo.Interactio
 	}
 	var typed string
 	for _, o := range data.Options {
-		if o.Focused {
+		if o != nil && o.Focused { // a null in the list is a nil option
 			typed, _ = o.Value.(string)
 		}
 	}

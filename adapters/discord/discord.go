@@ -401,7 +401,8 @@ func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (*disc
 // symptom returns the text of the symptom option ("" when left out).
 func symptom(opts []*discordgo.ApplicationCommandInteractionDataOption) string {
 	for _, o := range opts {
-		if o.Name == OptionSymptom && o.Type == discordgo.ApplicationCommandOptionString {
+		// A null in the list is decoded as a nil option.
+		if o != nil && o.Name == OptionSymptom && o.Type == discordgo.ApplicationCommandOptionString {
 			if s, ok := o.Value.(string); ok {
 				return s
 			}

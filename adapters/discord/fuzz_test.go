@@ -28,6 +28,8 @@ func FuzzDiscordInteraction(f *testing.F) {
 	f.Add([]byte(`{"type":4,"data":{"name":"support","options":[{"name":"symptom","type":3,"value":"pass","focused":true}]}}`))
 	f.Add([]byte(`{"type":2,"data":{"options":[{"name":"symptom","type":3,"value":7}]}}`))
 	f.Add([]byte(`{"type":3,"data":{"custom_id":12}}`))
+	f.Add([]byte(`{"type":2,"data":{"options":[null]}}`))
+	f.Add([]byte(`{"type":4,"data":{"options":[null,{"focused":true,"value":"x"}]}}`))
 	f.Add([]byte(`null`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := httptest.NewRequest(http.MethodPost, "/discord/interactions", bytes.NewReader(body))
