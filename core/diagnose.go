@@ -242,8 +242,10 @@ func (ix *index) buildEvidence(exs []example) {
 // diagnose ranks the topics for text: at most maxMatches, best first; none
 // when nothing fits or the text is about something the playbooks do not
 // cover.
-func (ix *index) diagnose(text string) []Match {
-	norm := Normalize(text)
+func (ix *index) diagnose(text string) []Match { return ix.rank(Normalize(text)) }
+
+// rank is diagnose for normalized text.
+func (ix *index) rank(norm string) []Match {
 	if norm == "" {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -159,8 +160,13 @@ func (e *Engine) Store() Store { return e.opt.Store }
 // Lang picks the language to answer in: the text's own when clear, else the
 // locale's, else the default.
 func (e *Engine) Lang(text, locale string) string {
-	if l := DetectLang(text); l != "" {
-		return l
+	return e.langFor(DetectLang(text), locale)
+}
+
+// langFor is Lang given the language detected in the text ("" when unclear).
+func (e *Engine) langFor(detected, locale string) string {
+	if detected != "" {
+		return detected
 	}
 	if l := langOf(locale); l != "" && e.speaks(l) {
 		return l
@@ -185,7 +191,18 @@ func (e *Engine) speaks(lang string) bool {
 func (e *Engine) Diagnose(text string) []Match { return e.diagnose(Scrub(text)) }
 
 func (e *Engine) diagnose(clean string) []Match {
-	ms := e.KB().Diagnose(clean)
+	return e.filter(e.KB().Diagnose(clean))
+}
+
+// matches is diagnose for Ask: the slice may be the diagnosis cache's and
+// must not be modified. isNFKC says clean is already in NFKC.
+func (e *Engine) matches(clean string, isNFKC bool) []Match {
+	return e.filter(e.KB().matches(clean, isNFKC))
+}
+
+// filter keeps the matches of the engine's playbook, in a new slice, when
+// it has one.
+func (e *Engine) filter(ms []Match) []Match {
 	if e.opt.Playbook == "" {
 		return ms
 	}
@@ -202,19 +219,47 @@ func (e *Engine) diagnose(clean string) []Match {
 func (e *Engine) Topics() []*Topic {
 	var out []*Topic
 	for _, p := range e.KB().books {
-		if e.opt.Playbook == "" || p.ID == e.opt.Playbook {
+		if e.serves(p) {
 			out = append(out, p.Topics...)
 		}
 	}
 	return out
 }
 
+// serves reports whether the engine answers from playbook p.
+func (e *Engine) serves(p *Playbook) bool { return e.opt.Playbook == "" || p.ID == e.opt.Playbook }
+
+// helpWords, normalized, ask for the menu rather than describe a problem.
+var helpWords = []string{"", "help", "menu", "topics", "?", "へるぷ", "めにゅー", "ヘルプ", "一覧", "使い方", "つかいかた"}
+
+// helpFoldLimit: a text whose normalized form is longer (its trailing space
+// trimmed) is none of helpWords.
+var helpFoldLimit = func() int {
+	n := 0
+	for _, w := range helpWords {
+		n = max(n, len(w))
+	}
+	return n + 1 // the trailing space Normalize trims
+}()
+
 // isHelp reports whether text asks for the menu rather than describing a
 // problem.
-func isHelp(text string) bool {
-	switch Normalize(text) {
-	case "", "help", "menu", "topics", "?", "へるぷ", "めにゅー", "ヘルプ", "一覧", "使い方", "つかいかた":
-		return true
+func isHelp(text string) bool { return isHelpNFKC(nfkc(text)) }
+
+// isHelpNFKC is isHelp for text in NFKC. Only a short text can be a help
+// word: its normalized form is built on the stack and given up once too
+// long for one.
+func isHelpNFKC(text string) bool {
+	var buf [64]byte
+	b, ok := fold(buf[:0], text, helpFoldLimit)
+	if !ok {
+		return false
+	}
+	b = bytes.TrimSpace(b)
+	for _, w := range helpWords {
+		if string(b) == w {
+			return true
+		}
 	}
 	return false
 }
@@ -239,19 +284,23 @@ func (e *Engine) observe(ctx context.Context, req Request, a Answer) {
 }
 
 func (e *Engine) ask(ctx context.Context, req Request) Answer {
-	lang := e.Lang(req.Text, req.Locale)
+	// The text in NFKC, once: language detection, secret scanning, the
+	// menu words and diagnosis all read this form.
+	text := nfkc(req.Text)
+	lang := e.langFor(detectLangNFKC(text), req.Locale)
 	walk := newWalk()
 	var notice string
-	clean, secret := scrub(req.Text)
+	clean, secret := scrubNFKC(text)
 	if secret {
 		notice = msg(msgSecret, lang)
 	}
-	if isHelp(req.Text) {
+	if isHelpNFKC(text) {
 		a := e.menu(lang, walk, msgMenu, msgMenuBody)
 		a.Notice = notice
 		return a
 	}
-	ms := e.diagnose(clean)
+	// Unless a secret was redacted, clean is the text itself, in NFKC.
+	ms := e.matches(clean, !secret)
 	var a Answer
 	switch {
 	case len(ms) == 0:
@@ -366,22 +415,41 @@ type walkState struct {
 
 func (w walkState) current() *Step { return w.p.steps[w.path[len(w.path)-1]] }
 
-func (w walkState) walkID() string { return fmt.Sprintf("%08x", w.walk) }
+func (w walkState) walkID() string { return walkID(w.walk) }
 
-func (e *Engine) token(w walkState, a Action, arg int) string {
+// walkID spells a walk as outcomes record it: fmt's %08x.
+func walkID(walk uint32) string {
+	const digits = "0123456789abcdef"
+	var b [8]byte
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = digits[walk&0xf]
+		walk >>= 4
+	}
+	return string(b[:])
+}
+
+// langIndex is the index of w.lang among the playbook's languages, as
+// tokens carry it (0 when it is not one of them).
+func (w walkState) langIndex() byte {
 	li := 0
 	for i, l := range w.p.Languages {
 		if l == w.lang {
 			li = i
 		}
 	}
-	return e.seal.encode(State{Action: a, Arg: arg, Lang: byte(li), Fingerprint: w.p.Fingerprint, Walk: w.walk, Path: w.path})
+	return byte(li)
+}
+
+// token mints a button of walk w; li is w.langIndex(), worked out once
+// per answer.
+func (e *Engine) token(w walkState, li byte, a Action, arg int) string {
+	return e.seal.encode(State{Action: a, Arg: arg, Lang: li, Fingerprint: w.p.Fingerprint, Walk: w.walk, Path: w.path})
 }
 
 func (e *Engine) start(ctx context.Context, req Request, t *Topic, lang string, walk uint32) Answer {
 	p := t.playbook
 	w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk, path: []int{t.Steps[0].index}}
-	e.record(ctx, req, w, OutcomeStarted, t, 0)
+	e.record(ctx, req, w.p, w.lang, w.walk, OutcomeStarted, t, 0)
 	return e.step(w)
 }
 
@@ -391,7 +459,7 @@ func (e *Engine) advance(ctx context.Context, req Request, w walkState, next *St
 		from := w.current().topic
 		w.path = append(w.path[:len(w.path):len(w.path)], next.index)
 		if next.topic != from && next.pos == 0 {
-			e.record(ctx, req, w, OutcomeStarted, next.topic, 0)
+			e.record(ctx, req, w.p, w.lang, w.walk, OutcomeStarted, next.topic, 0)
 		}
 		return e.step(w)
 	case term == GoResolved:
@@ -406,13 +474,14 @@ func (e *Engine) step(w walkState) Answer {
 	s := w.current()
 	t := s.topic
 	l, d := w.lang, e.opt.DefaultLang
+	m, li := msgsIn(l), w.langIndex()
 	a := Answer{
 		Kind:      KindStep,
 		Lang:      l,
 		Title:     t.Title.Get(l, d),
 		Summary:   t.Summary.Get(l, d),
 		StepTitle: s.Title.Get(l, d),
-		Progress:  fmt.Sprintf(msg(msgStepOf, l), s.Number(), len(t.Steps)),
+		Progress:  formatInts(m[msgStepOf], s.Number(), len(t.Steps)),
 		Text:      s.Text.Get(l, d),
 		Steps:     s.Do[l],
 		Playbook:  w.p.ID,
@@ -423,26 +492,34 @@ func (e *Engine) step(w walkState) Answer {
 		a.Steps = s.Do[d]
 	}
 	if t.Urgent {
-		a.Notice = msg(msgUrgent, l)
+		a.Notice = m[msgUrgent]
 	}
+	n := 2 + 2 // fixed and next, or the choices; start over and a person
+	if len(s.Choices) > 0 {
+		n += len(s.Choices) - 2
+	}
+	if len(w.path) > 1 {
+		n++ // back
+	}
+	a.Buttons = make([]Button, 0, n)
 	if len(s.Choices) > 0 {
 		for i, c := range s.Choices {
-			a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActChoice, i), Label: c.Label.Get(l, d)})
+			a.Buttons = append(a.Buttons, Button{ID: e.token(w, li, ActChoice, i), Label: c.Label.Get(l, d)})
 		}
 	} else {
-		a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActResolved, 0), Label: msg(msgFixed, l), Style: StylePrimary})
+		a.Buttons = append(a.Buttons, Button{ID: e.token(w, li, ActResolved, 0), Label: m[msgFixed], Style: StylePrimary})
 		key := msgNext
 		if _, term := w.p.follow(s, s.Next); term == GoHandoff {
 			key = msgNextHandoff
 		}
-		a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActNext, 0), Label: msg(key, l)})
+		a.Buttons = append(a.Buttons, Button{ID: e.token(w, li, ActNext, 0), Label: m[key]})
 	}
 	if len(w.path) > 1 {
-		a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActBack, 0), Label: msg(msgBack, l)})
+		a.Buttons = append(a.Buttons, Button{ID: e.token(w, li, ActBack, 0), Label: m[msgBack]})
 	}
 	a.Buttons = append(a.Buttons,
-		Button{ID: e.token(w, ActRestart, 0), Label: msg(msgRestart, l)},
-		Button{ID: e.token(w, ActHuman, 0), Label: msg(msgHuman, l), Style: StyleDanger},
+		Button{ID: e.token(w, li, ActRestart, 0), Label: m[msgRestart]},
+		Button{ID: e.token(w, li, ActHuman, 0), Label: m[msgHuman], Style: StyleDanger},
 	)
 	return a
 }
@@ -452,58 +529,84 @@ func (e *Engine) step(w walkState) Answer {
 const maxMenu = 20
 
 // menu lists the topics as buttons, under the given heading.
-func (e *Engine) menu(lang string, walk uint32, title, body string) Answer {
-	a := Answer{Kind: KindMenu, Lang: lang, Title: msg(title, lang), Text: msg(body, lang)}
-	topics := e.Topics()
-	for i, t := range topics {
-		if i == maxMenu {
-			a.Footer = fmt.Sprintf(msg(msgMenuMore, lang), len(topics)-maxMenu)
-			break
+func (e *Engine) menu(lang string, walk uint32, title, body msgKey) Answer {
+	m := msgsIn(lang)
+	a := Answer{Kind: KindMenu, Lang: lang, Title: m[title], Text: m[body]}
+	// The topics of Topics(), walked in place rather than copied.
+	books := e.KB().books
+	total := 0
+	for _, p := range books {
+		if e.serves(p) {
+			total += len(p.Topics)
 		}
-		p := t.playbook
-		w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
-		a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActTopic, t.index), Label: t.Title.Get(w.lang, e.opt.DefaultLang)})
 	}
-	if len(topics) > 0 {
-		p := topics[0].playbook
+	a.Buttons = make([]Button, 0, min(total, maxMenu)+1)
+	var first *Topic
+	i := 0
+topics:
+	for _, p := range books {
+		if !e.serves(p) {
+			continue
+		}
 		w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
-		a.Buttons = append(a.Buttons, Button{ID: e.token(w, ActHuman, 0), Label: msg(msgHuman, lang), Style: StyleDanger})
+		li := w.langIndex()
+		for _, t := range p.Topics {
+			if i == maxMenu {
+				a.Footer = formatInts(m[msgMenuMore], total-maxMenu)
+				break topics
+			}
+			if first == nil {
+				first = t
+			}
+			a.Buttons = append(a.Buttons, Button{ID: e.token(w, li, ActTopic, t.index), Label: t.Title.Get(w.lang, e.opt.DefaultLang)})
+			i++
+		}
+	}
+	if first != nil {
+		p := first.playbook
+		w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
+		a.Buttons = append(a.Buttons, Button{ID: e.token(w, w.langIndex(), ActHuman, 0), Label: m[msgHuman], Style: StyleDanger})
 	}
 	return a
 }
 
 // choose offers the close candidates.
 func (e *Engine) choose(ms []Match, lang string, walk uint32) Answer {
-	a := Answer{Kind: KindChoose, Lang: lang, Title: msg(msgChoose, lang), Text: msg(msgChooseBody, lang)}
+	mm := msgsIn(lang)
+	a := Answer{Kind: KindChoose, Lang: lang, Title: mm[msgChoose], Text: mm[msgChooseBody]}
+	a.Buttons = make([]Button, 0, len(ms)+2)
+	a.Steps = make([]string, 0, len(ms))
 	for _, m := range ms {
 		if ms[0].Score >= confident && m.Score < closeRatio*ms[0].Score {
 			break // a clear runner-up list: only the close ones
 		}
 		p := m.Topic.playbook
 		w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
+		title := m.Topic.Title.Get(w.lang, e.opt.DefaultLang)
 		a.Buttons = append(a.Buttons, Button{
-			ID:    e.token(w, ActTopic, m.Topic.index),
-			Label: m.Topic.Title.Get(w.lang, e.opt.DefaultLang),
+			ID:    e.token(w, w.langIndex(), ActTopic, m.Topic.index),
+			Label: title,
 		})
-		a.Steps = append(a.Steps, m.Topic.Title.Get(w.lang, e.opt.DefaultLang)+": "+m.Topic.Summary.Get(w.lang, e.opt.DefaultLang))
+		a.Steps = append(a.Steps, title+": "+m.Topic.Summary.Get(w.lang, e.opt.DefaultLang))
 	}
 	p := ms[0].Topic.playbook
 	w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
+	li := w.langIndex()
 	a.Buttons = append(a.Buttons,
-		Button{ID: e.token(w, ActRestart, 0), Label: msg(msgOther, lang)},
-		Button{ID: e.token(w, ActHuman, 0), Label: msg(msgHuman, lang), Style: StyleDanger})
+		Button{ID: e.token(w, li, ActRestart, 0), Label: mm[msgOther]},
+		Button{ID: e.token(w, li, ActHuman, 0), Label: mm[msgHuman], Style: StyleDanger})
 	return a
 }
 
 func (e *Engine) resolved(ctx context.Context, req Request, w walkState) Answer {
 	s := w.current()
 	l := w.lang
-	e.record(ctx, req, w, OutcomeResolved, s.topic, s.Number())
+	e.record(ctx, req, w.p, w.lang, w.walk, OutcomeResolved, s.topic, s.Number())
 	return Answer{
 		Kind:     KindResolved,
 		Lang:     l,
 		Title:    msg(msgResolved, l),
-		Text:     fmt.Sprintf(msg(msgResolvedBody, l), s.Title.Get(l, e.opt.DefaultLang)),
+		Text:     formatString(msg(msgResolvedBody, l), s.Title.Get(l, e.opt.DefaultLang)),
 		Done:     true,
 		Playbook: w.p.ID,
 		Topic:    s.topic.ID,
@@ -537,7 +640,7 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState) Answer {
 	if len(w.path) > 0 {
 		s := w.current()
 		h.Topic, a.Topic, a.Step = s.topic.ID, s.topic.ID, s.pos+1
-		e.record(ctx, req, w, OutcomeHandoff, s.topic, s.pos+1)
+		e.record(ctx, req, w.p, w.lang, w.walk, OutcomeHandoff, s.topic, s.pos+1)
 	}
 	contact := w.p.Contact.Get(l, d)
 	if st := e.opt.Store; st != nil {
@@ -545,7 +648,7 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState) Answer {
 			e.log.ErrorContext(ctx, "create hand-off", "err", err, "playbook", w.p.ID)
 		} else {
 			a.Handoff = h
-			a.Summary = fmt.Sprintf(msg(msgHandoffRef, l), h.Ref)
+			a.Summary = formatString(msg(msgHandoffRef, l), h.Ref)
 			a.Text = msg(msgHandoffNext, l) + "\n" + contact
 			return a
 		}
@@ -554,14 +657,17 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState) Answer {
 	return a
 }
 
-func (e *Engine) record(ctx context.Context, req Request, w walkState, kind OutcomeKind, t *Topic, step int) {
+// record stores an outcome of walk in playbook p. It takes the walk's parts
+// rather than a walkState so that the walk's path, which the store never
+// sees, can stay on the stack.
+func (e *Engine) record(ctx context.Context, req Request, p *Playbook, lang string, walk uint32, kind OutcomeKind, t *Topic, step int) {
 	st := e.opt.Store
 	if st == nil {
 		return
 	}
-	o := Outcome{Walk: w.walkID(), Kind: kind, Platform: req.Platform, Playbook: w.p.ID, Topic: t.ID, Step: step, Lang: w.lang, At: e.nowFn()}
+	o := Outcome{Walk: walkID(walk), Kind: kind, Platform: req.Platform, Playbook: p.ID, Topic: t.ID, Step: step, Lang: lang, At: e.nowFn()}
 	if err := st.RecordOutcome(ctx, o); err != nil {
-		e.log.ErrorContext(ctx, "record outcome", "err", err, "playbook", w.p.ID, "topic", t.ID)
+		e.log.ErrorContext(ctx, "record outcome", "err", err, "playbook", p.ID, "topic", t.ID)
 	}
 }
 

@@ -1,42 +1,50 @@
 package core
 
-import "strings"
-
-// Message keys for the engine's own words (buttons, headings); playbooks
-// bring the rest. Languages other than ja and en fall back to English.
-const (
-	msgFixed         = "fixed"
-	msgNext          = "next"
-	msgNextHandoff   = "next-handoff"
-	msgBack          = "back"
-	msgHuman         = "human"
-	msgRestart       = "restart"
-	msgOther         = "other"
-	msgStepOf        = "step-of"
-	msgChoose        = "choose"
-	msgChooseBody    = "choose-body"
-	msgMenu          = "menu"
-	msgMenuBody      = "menu-body"
-	msgMenuMore      = "menu-more"
-	msgNoMatch       = "no-match"
-	msgNoMatchBody   = "no-match-body"
-	msgResolved      = "resolved"
-	msgResolvedBody  = "resolved-body"
-	msgHandoff       = "handoff"
-	msgHandoffRef    = "handoff-ref"
-	msgHandoffNext   = "handoff-next"
-	msgHandoffNoRef  = "handoff-noref"
-	msgStale         = "stale"
-	msgStaleBody     = "stale-body"
-	msgBad           = "bad"
-	msgSecret        = "secret"
-	msgUrgent        = "urgent"
-	msgUsageExamples = "usage-examples"
-	msgSlowDown      = "slow-down"
-	msgSlowDownBody  = "slow-down-body"
+import (
+	"fmt"
+	"strconv"
+	"strings"
 )
 
-var messages = map[string]Text{
+// msgKey names one of the engine's own words (buttons, headings);
+// playbooks bring the rest. Languages other than ja and en fall back to
+// English.
+type msgKey int
+
+const (
+	msgFixed msgKey = iota
+	msgNext
+	msgNextHandoff
+	msgBack
+	msgHuman
+	msgRestart
+	msgOther
+	msgStepOf
+	msgChoose
+	msgChooseBody
+	msgMenu
+	msgMenuBody
+	msgMenuMore
+	msgNoMatch
+	msgNoMatchBody
+	msgResolved
+	msgResolvedBody
+	msgHandoff
+	msgHandoffRef
+	msgHandoffNext
+	msgHandoffNoRef
+	msgStale
+	msgStaleBody
+	msgBad
+	msgSecret
+	msgUrgent
+	msgUsageExamples
+	msgSlowDown
+	msgSlowDownBody
+	numMsgs
+)
+
+var messages = [numMsgs]Text{
 	msgFixed:        {"en": "✅ That fixed it", "ja": "✅ 解決した"},
 	msgNext:         {"en": "➡ Didn't work, next step", "ja": "➡ だめだった、次へ"},
 	msgNextHandoff:  {"en": "➡ Didn't work", "ja": "➡ だめだった"},
@@ -67,9 +75,90 @@ var messages = map[string]Text{
 	msgSlowDownBody: {"en": "Please wait %d seconds and try again. Nothing was lost: your last message and buttons still work.", "ja": "%d 秒ほど待ってから、もう一度お試しください。これまでのメッセージやボタンはそのまま使えます。"},
 }
 
+// msgTables holds, for each language the messages are written in, every
+// message as messages[key].Get(lang, "en") gives it, so that a lookup is an
+// index rather than two map lookups; msgDefault serves any other language.
+var (
+	msgLangs   []string
+	msgTables  []*[numMsgs]string
+	msgDefault *[numMsgs]string
+)
+
+func init() {
+	tableFor := func(lang string) *[numMsgs]string {
+		var t [numMsgs]string
+		for k, m := range messages {
+			t[k] = m.Get(lang, "en")
+		}
+		return &t
+	}
+	for _, m := range messages {
+		for lang := range m {
+			if !contains(msgLangs, lang) {
+				msgLangs = append(msgLangs, lang)
+				msgTables = append(msgTables, tableFor(lang))
+			}
+		}
+	}
+	msgDefault = tableFor("en")
+}
+
+// msgsIn returns the engine's messages in lang.
+func msgsIn(lang string) *[numMsgs]string {
+	for i, l := range msgLangs {
+		if l == lang {
+			return msgTables[i]
+		}
+	}
+	return msgDefault
+}
+
 // msg returns the engine's own text in lang.
-func msg(key, lang string) string {
-	return messages[key].Get(lang, "en")
+func msg(key msgKey, lang string) string {
+	return msgsIn(lang)[key]
+}
+
+// formatInts is fmt.Sprintf(format, args...) for the engine's messages,
+// whose only verbs are %d: it spares fmt's reflection on every answer. Any
+// other format goes to fmt.
+func formatInts(format string, args ...int) string {
+	var buf [128]byte
+	b := buf[:0]
+	rest, n := format, 0
+	for {
+		i := strings.IndexByte(rest, '%')
+		if i < 0 {
+			break
+		}
+		if i+1 == len(rest) || rest[i+1] != 'd' || n == len(args) {
+			return sprintfInts(format, args)
+		}
+		b = append(b, rest[:i]...)
+		b = strconv.AppendInt(b, int64(args[n]), 10)
+		rest, n = rest[i+2:], n+1
+	}
+	if n != len(args) {
+		return sprintfInts(format, args)
+	}
+	return string(append(b, rest...))
+}
+
+func sprintfInts(format string, args []int) string {
+	as := make([]any, len(args))
+	for i, a := range args {
+		as[i] = a
+	}
+	return fmt.Sprintf(format, as...)
+}
+
+// formatString is fmt.Sprintf(format, arg) for a message whose only verb
+// is one %s.
+func formatString(format, arg string) string {
+	i := strings.IndexByte(format, '%')
+	if i < 0 || i+1 == len(format) || format[i+1] != 's' || strings.IndexByte(format[i+2:], '%') >= 0 {
+		return fmt.Sprintf(format, arg)
+	}
+	return format[:i] + arg + format[i+2:]
 }
 
 // langOf reduces a platform locale ("ja-JP", "en_US", "EN") to its language.

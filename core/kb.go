@@ -116,10 +116,22 @@ func (kb *KB) Playbook(id string) *Playbook { return kb.byID[id] }
 // Diagnose ranks the topics of every playbook for text: at most three, best
 // first, and none when nothing fits well enough.
 func (kb *KB) Diagnose(text string) []Match {
+	return append([]Match(nil), kb.matches(text, false)...)
+}
+
+// matches is Diagnose without the copy, for callers that only read the
+// matches: the slice may be the cache's. isNFKC says text is already in
+// NFKC, which spares diagnosis the check.
+func (kb *KB) matches(text string, isNFKC bool) []Match {
 	if ms, ok := kb.cache.get(text); ok {
-		return append([]Match(nil), ms...)
+		return ms
 	}
-	ms := kb.index.diagnose(text)
+	var ms []Match
+	if isNFKC {
+		ms = kb.index.rank(normalizeNFKC(text))
+	} else {
+		ms = kb.index.diagnose(text)
+	}
 	kb.cache.put(text, ms)
-	return append([]Match(nil), ms...)
+	return ms
 }

@@ -1,6 +1,9 @@
 package core
 
-import "testing"
+import (
+	"testing"
+	"unicode"
+)
 
 // TestDetectLangMixed covers messages that mix the two languages: the
 // answer should come in the one the person mostly wrote in.
@@ -21,6 +24,16 @@ func TestDetectLangMixed(t *testing.T) {
 	for _, tt := range tests {
 		if got := DetectLang(tt.text); got != tt.want {
 			t.Errorf("DetectLang(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestScriptShortcutsMatchUnicode checks the shortcuts for kana and kanji
+// against the Unicode tables they stand for, on every code point.
+func TestScriptShortcutsMatchUnicode(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if isHiragana(r) != unicode.Is(unicode.Hiragana, r) || isKatakana(r) != unicode.Is(unicode.Katakana, r) || isHan(r) != unicode.Is(unicode.Han, r) {
+			t.Fatalf("%U: hiragana %v katakana %v han %v, the tables disagree", r, isHiragana(r), isKatakana(r), isHan(r))
 		}
 	}
 }

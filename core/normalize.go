@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -12,14 +13,54 @@ import (
 // (full-width Ｌｅｔｔｅｒｓ and half-width ｶﾀｶﾅ become ordinary letters and
 // katakana), lower case, katakana folded to hiragana, and every run of
 // punctuation, symbols and emoji turned into a single space.
-func Normalize(s string) string {
+func Normalize(s string) string { return normalizeNFKC(nfkc(s)) }
+
+// nfkc returns s in NFKC. Every function reading what a person typed
+// starts with it; the engine does it once per message and hands the result
+// to the ...NFKC variants, which skip the check (NFKC is idempotent).
+func nfkc(s string) string {
 	if !norm.NFKC.IsNormalString(s) {
 		s = norm.NFKC.String(s)
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	return s
+}
+
+// normalizeNFKC is Normalize for s already in NFKC.
+func normalizeNFKC(s string) string {
+	b, _ := fold(make([]byte, 0, len(s)), s, -1)
+	// b is not written to again: the string shares its bytes, as
+	// strings.Builder does.
+	return strings.TrimSpace(unsafe.String(unsafe.SliceData(b), len(b)))
+}
+
+// fold appends Normalize's form of s (in NFKC) to b, before the trailing
+// space is trimmed. With limit >= 0 it stops, returning false, as soon as b
+// holds more than limit bytes.
+func fold(b []byte, s string, limit int) ([]byte, bool) {
 	space := true
 	for _, r := range s {
+		if r < utf8.RuneSelf {
+			// ASCII, the common case, without the Unicode tables: the
+			// same decisions as below.
+			c := byte(r)
+			switch {
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+				fallthrough
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				b = append(b, c)
+				space = false
+			case c == '\'':
+				continue // can't -> cant
+			case !space:
+				b = append(b, ' ')
+				space = true
+			}
+			if limit >= 0 && len(b) > limit {
+				return b, false
+			}
+			continue
+		}
 		switch {
 		case r >= 'ァ' && r <= 'ヶ':
 			r -= 0x60 // katakana to hiragana
@@ -32,26 +73,58 @@ func Normalize(s string) string {
 			if r == '\'' || r == '’' {
 				continue // can't -> cant
 			}
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 			space = false
-			continue
-		}
-		if unicode.Is(unicode.Mn, r) {
+		} else if unicode.Is(unicode.Mn, r) {
 			continue // stray combining marks
-		}
-		if !space {
-			b.WriteByte(' ')
+		} else if !space {
+			b = append(b, ' ')
 			space = true
 		}
+		if limit >= 0 && len(b) > limit {
+			return b, false
+		}
 	}
-	return strings.TrimSpace(b.String())
+	return b, true
+}
+
+// Fast answers for the scripts Japanese is written in: the blocks nearly
+// every kana and kanji come from, and nothing below U+2E80, where the
+// first of them starts; the rest goes to the Unicode tables.
+func isHiragana(r rune) bool {
+	switch {
+	case r < 0x2e80:
+		return false
+	case r >= 0x3041 && r <= 0x3096:
+		return true
+	}
+	return unicode.Is(unicode.Hiragana, r)
+}
+
+func isKatakana(r rune) bool {
+	switch {
+	case r < 0x2e80:
+		return false
+	case r >= 0x30a1 && r <= 0x30fa:
+		return true
+	}
+	return unicode.Is(unicode.Katakana, r)
+}
+
+func isHan(r rune) bool {
+	switch {
+	case r < 0x2e80:
+		return false
+	case r >= 0x4e00 && r <= 0x9fff:
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
 }
 
 // isJapanese reports whether r is kana or a CJK ideograph (after Normalize,
 // katakana is already hiragana).
 func isJapanese(r rune) bool {
-	return unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) ||
-		unicode.Is(unicode.Han, r) || r == 'ー' || r == '々'
+	return r >= 0x2e80 && (isHiragana(r) || isKatakana(r) || isHan(r) || r == 'ー' || r == '々')
 }
 
 // DetectLang tells which language text is written in: "ja" when it is
@@ -59,21 +132,23 @@ func isJapanese(r rune) bool {
 // two, or three beside some Japanese: "i forgot my パスワード"), and "" when it
 // is not clear (a lone word, a code, an emoji), so that the caller falls back
 // to the person's locale.
-func DetectLang(text string) string {
+func DetectLang(text string) string { return detectLangNFKC(nfkc(text)) }
+
+// detectLangNFKC is DetectLang for text already in NFKC.
+func detectLangNFKC(text string) string {
 	var kana, hira, han, latinWords, latinLetters int
 	inWord := false
-	if !norm.NFKC.IsNormalString(text) {
-		text = norm.NFKC.String(text)
-	}
 	for _, r := range text {
-		switch {
-		case unicode.Is(unicode.Hiragana, r):
-			kana++
-			hira++
-		case unicode.Is(unicode.Katakana, r):
-			kana++
-		case unicode.Is(unicode.Han, r):
-			han++
+		if r >= 0x2e80 {
+			switch {
+			case isHiragana(r):
+				kana++
+				hira++
+			case isKatakana(r):
+				kana++
+			case isHan(r):
+				han++
+			}
 		}
 		if r < utf8.RuneSelf && (r|0x20 >= 'a' && r|0x20 <= 'z') {
 			latinLetters++

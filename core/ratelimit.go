@@ -195,6 +195,6 @@ func (e *Engine) slowDown(req Request) (Answer, bool) {
 		Kind:  KindSlowDown,
 		Lang:  lang,
 		Title: msg(msgSlowDown, lang),
-		Text:  fmt.Sprintf(msg(msgSlowDownBody, lang), max(2, secs)), // "2 seconds", never "1 seconds"
+		Text:  formatInts(msg(msgSlowDownBody, lang), max(2, secs)), // "2 seconds", never "1 seconds"
 	}, true
 }

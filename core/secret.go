@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Patterns of pasted secrets. People in a hurry paste the code they were
@@ -47,17 +45,16 @@ func Scrub(text string) string {
 
 const redacted = "[redacted]"
 
-// scrub is Scrub that also says whether it found anything. It runs on every
-// message, so the regular expressions run only when the text has what they
-// need: a digit for codes, a password word for "password is ...".
-func scrub(text string) (string, bool) {
-	s := text
-	if !norm.NFKC.IsNormalString(s) {
-		s = norm.NFKC.String(s)
-	}
+// scrub is Scrub that also says whether it found anything.
+func scrub(text string) (string, bool) { return scrubNFKC(nfkc(text)) }
+
+// scrubNFKC is scrub for text already in NFKC. It runs on every message,
+// so each regular expression runs only when the text has what it cannot
+// match without: "password" or "pw" followed by "is", ":" and the like; a
+// run of four digits for "code is ..."; three for a one-time code.
+func scrubNFKC(s string) (string, bool) {
 	orig := s
-	digits := strings.ContainsAny(s, "0123456789")
-	if mentionsPassword(s) {
+	if passwordIsMaybe(s) {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
 			if commonWords[strings.ToLower(sub[3])] || !hasASCIIWord(sub[3]) {
@@ -66,16 +63,20 @@ func scrub(text string) (string, bool) {
 			return strings.TrimSuffix(m, sub[3]) + redacted
 		})
 	}
-	if digits {
-		s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
-			sub := codeIsPattern.FindStringSubmatch(m)
-			return strings.TrimSuffix(m, sub[3]) + redacted
-		})
+	// Redacting a password only ever removes digits.
+	if run := longestDigitRun(s); run >= 3 {
+		if run >= 4 {
+			s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
+				sub := codeIsPattern.FindStringSubmatch(m)
+				return strings.TrimSuffix(m, sub[3]) + redacted
+			})
+		}
 		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")
 	}
 	// A lone strong-password-like word: long, no spaces, mixing at least
-	// three of lower case, upper case, digits and symbols.
-	for _, w := range strings.Fields(s) {
+	// three of lower case, upper case, digits and symbols. The words are
+	// those of the text before any of them is replaced.
+	for w := range strings.FieldsSeq(s) {
 		if looksLikePassword(w) {
 			s = strings.Replace(s, w, redacted, 1)
 		}
@@ -83,18 +84,77 @@ func scrub(text string) (string, bool) {
 	return s, s != orig
 }
 
-// mentionsPassword is a quick, generous test for what passwordIsPattern
-// starts with: "pa" or "pw" in any case, or パスワード.
-func mentionsPassword(s string) bool {
+// longestDigitRun is the length of the longest run of ASCII digits (what
+// \d matches) in s.
+func longestDigitRun(s string) int {
+	best, run := 0, 0
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == 'p' || c == 'P' {
-			if n := s[i+1:]; len(n) > 0 && (n[0]|0x20 == 'a' || n[0]|0x20 == 'w') {
+		if s[i] >= '0' && s[i] <= '9' {
+			run++
+			best = max(best, run)
+		} else {
+			run = 0
+		}
+	}
+	return best
+}
+
+// The words passwordIsPattern starts with: ASCII ones in any case (in
+// NFKC text the pattern's case folding only ever meets ASCII letters),
+// then the Japanese ones.
+var (
+	passwordWordsASCII = []string{"password", "passwd", "passcode", "pass", "pwd", "pw"}
+	passwordWordsJA    = []string{"パスワード", "ﾊﾟｽﾜｰﾄﾞ"}
+)
+
+// passwordIsMaybe reports whether s has one of the words passwordIsPattern
+// starts with, followed by optional space and one of its verbs: what the
+// pattern cannot match without.
+func passwordIsMaybe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i]|0x20 != 'p' {
+			continue
+		}
+		for _, w := range passwordWordsASCII {
+			if len(s)-i >= len(w) && hasPrefixFoldASCII(s[i:], w) && passwordVerbFollows(s[i+len(w):]) {
 				return true
 			}
 		}
 	}
-	return strings.Contains(s, "パスワード")
+	for _, w := range passwordWordsJA {
+		for rest := s; ; {
+			i := strings.Index(rest, w)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(w):]
+			if passwordVerbFollows(rest) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// passwordVerbFollows: \s*(is|was|=|:|は|を) at the start of s.
+func passwordVerbFollows(s string) bool {
+	s = strings.TrimLeft(s, "\t\n\f\r ")
+	return hasPrefixFoldASCII(s, "is") || hasPrefixFoldASCII(s, "was") ||
+		strings.HasPrefix(s, "=") || strings.HasPrefix(s, ":") || strings.HasPrefix(s, "は") || strings.HasPrefix(s, "を")
+}
+
+// hasPrefixFoldASCII reports whether s starts with lower, a lower-case
+// ASCII word, in any case.
+func hasPrefixFoldASCII(s, lower string) bool {
+	if len(s) < len(lower) {
+		return false
+	}
+	for i := 0; i < len(lower); i++ {
+		if s[i]|0x20 != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func hasASCIIWord(s string) bool {
