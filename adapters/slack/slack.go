@@ -81,6 +81,7 @@ type Bot struct {
 	api   *slack.Client // nil without a bot token
 	now   func() time.Time
 
+	signer  *signer // nil without a signing secret (Socket Mode)
 	locales *localeCache
 	seen    *seenCache // dedupe when there is no store
 
@@ -143,6 +144,9 @@ func New(opt Options) (*Bot, error) {
 		now:     opt.Now,
 		locales: newLocaleCache(4096, 12*time.Hour),
 		seen:    newSeenCache(8192),
+	}
+	if opt.SigningSecret != "" {
+		b.signer = newSigner(opt.SigningSecret)
 	}
 	if opt.BotToken != "" {
 		b.api = slack.New(opt.BotToken,
