@@ -19,10 +19,46 @@ func Normalize(s string) string { return normalizeNFKC(nfkc(s)) }
 // starts with it; the engine does it once per message and hands the result
 // to the ...NFKC variants, which skip the check (NFKC is idempotent).
 func nfkc(s string) string {
-	if !norm.NFKC.IsNormalString(s) {
+	if !isNFKC(s) {
 		s = norm.NFKC.String(s)
 	}
 	return s
+}
+
+// isNFKC is norm.NFKC.IsNormalString, quicker for what people type: a text
+// made only of ASCII, kana, kanji and the common Japanese punctuation is in
+// NFKC as it stands (each of those characters is, and none combines with
+// the one before it; see TestNFKCShortcut). Any other character sends the
+// text to the full check.
+func isNFKC(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !nfkcInert(r) {
+			return norm.NFKC.IsNormalString(s)
+		}
+		i += n
+	}
+	return true
+}
+
+// nfkcInert reports whether r is one of the non-ASCII characters isNFKC
+// knows: in NFKC alone, and never combining with what precedes it.
+func nfkcInert(r rune) bool {
+	switch {
+	case r >= 0x3400 && r <= 0x9fff: // CJK ideographs (and the Yijing hexagrams between them)
+		return true
+	case r >= 0x303b && r <= 0x3098: // hiragana
+		return true
+	case r >= 0x30a0 && r <= 0x30fe: // katakana
+		return true
+	case r >= 0x3001 && r <= 0x3029, r >= 0x3030 && r <= 0x3035, r == 0x3037: // punctuation
+		return true
+	}
+	return false
 }
 
 // normalizeNFKC is Normalize for s already in NFKC.

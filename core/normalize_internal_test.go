@@ -64,3 +64,49 @@ func TestNormalizeMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestNFKCShortcut checks the characters isNFKC accepts without the full
+// check: each must be in NFKC alone, with no canonical combining class and
+// no way to combine with a character before it; and texts of them (and of
+// anything else) must get the full check's answer.
+func TestNFKCShortcut(t *testing.T) {
+	var inert []rune
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if !nfkcInert(r) {
+			continue
+		}
+		s := string(r)
+		if !norm.NFKC.IsNormalString(s) || !norm.NFKC.PropertiesString(s).BoundaryBefore() {
+			t.Fatalf("%U is taken as inert, but NFKC would change or combine it", r)
+		}
+		if r < 0x3400 {
+			inert = append(inert, r)
+		}
+	}
+	// Every pair of the kana and punctuation, and of them with ASCII.
+	for r := rune(0); r < 0x80; r++ {
+		inert = append(inert, r)
+	}
+	for _, a := range inert {
+		for _, b := range inert {
+			if s := string([]rune{a, b}); isNFKC(s) != norm.NFKC.IsNormalString(s) {
+				t.Fatalf("isNFKC(%q) = %v, the full check says %v", s, isNFKC(s), !isNFKC(s))
+			}
+		}
+	}
+	alphabet := []rune("abc 1!、。「」ー・あがぱアガパヴ漢字々\u3099\u309a\u0301ｶﾞＡ！？\u3000\u00a0é€ßſK㍿\ufffd")
+	r := rand.New(rand.NewPCG(10, 11))
+	for range 50_000 {
+		rs := make([]rune, r.IntN(12))
+		for i := range rs {
+			rs[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		s := string(rs)
+		if r.IntN(20) == 0 {
+			s += "\xff"
+		}
+		if got, want := isNFKC(s), norm.NFKC.IsNormalString(s); got != want {
+			t.Fatalf("isNFKC(%q) = %v, the full check says %v", s, got, want)
+		}
+	}
+}

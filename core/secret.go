@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Patterns of pasted secrets. People in a hurry paste the code they were
@@ -75,13 +76,49 @@ func scrubNFKC(s string) (string, bool) {
 	}
 	// A lone strong-password-like word: long, no spaces, mixing at least
 	// three of lower case, upper case, digits and symbols. The words are
-	// those of the text before any of them is replaced.
-	for w := range strings.FieldsSeq(s) {
-		if looksLikePassword(w) {
-			s = strings.Replace(s, w, redacted, 1)
+	// those of the text before any of them is replaced, as strings.Fields
+	// splits it; only all-ASCII words of 8 bytes or more can pass, so
+	// only runs of ASCII are looked at, and the rest is never decoded.
+	src := s
+	for i := 0; i < len(src); {
+		if src[i] >= utf8.RuneSelf || isASCIISpace(src[i]) {
+			i++
+			continue
+		}
+		start := i
+		for i < len(src) && src[i] < utf8.RuneSelf && !isASCIISpace(src[i]) {
+			i++
+		}
+		if i-start >= 8 && spaceBefore(src, start) && spaceAfter(src, i) {
+			if w := src[start:i]; looksLikePassword(w) {
+				s = strings.Replace(s, w, redacted, 1)
+			}
 		}
 	}
 	return s, s != orig
+}
+
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// spaceBefore reports whether a word may start at s[i]: the text starts
+// there, or a space (ASCII or not) ends there.
+func spaceBefore(s string, i int) bool {
+	if i == 0 || s[i-1] < utf8.RuneSelf {
+		return true // ASCII before a run of ASCII non-spaces is a space
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsSpace(r)
+}
+
+// spaceAfter reports whether a word may end at s[i].
+func spaceAfter(s string, i int) bool {
+	if i == len(s) || s[i] < utf8.RuneSelf {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsSpace(r)
 }
 
 // longestDigitRun is the length of the longest run of ASCII digits (what

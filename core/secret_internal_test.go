@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // TestSecretShortcutsNeverHideAMatch checks the quick tests that let scrub
@@ -43,6 +45,54 @@ func TestSecretShortcutsNeverHideAMatch(t *testing.T) {
 	for i, n := range matched {
 		if n < 1000 {
 			t.Errorf("pattern %d matched only %d generated texts: the test proves little", i, n)
+		}
+	}
+}
+
+// scrubReference is scrub as first written: every regular expression on
+// every text with a digit or "pa"/"pw", and strings.Fields for the words.
+func scrubReference(text string) (string, bool) {
+	s := norm.NFKC.String(text)
+	orig := s
+	if strings.Contains(strings.ToLower(s), "pa") || strings.Contains(strings.ToLower(s), "pw") || strings.Contains(s, "パスワード") {
+		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
+			sub := passwordIsPattern.FindStringSubmatch(m)
+			if commonWords[strings.ToLower(sub[3])] || !hasASCIIWord(sub[3]) {
+				return m
+			}
+			return strings.TrimSuffix(m, sub[3]) + redacted
+		})
+	}
+	if strings.ContainsAny(s, "0123456789") {
+		s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
+			sub := codeIsPattern.FindStringSubmatch(m)
+			return strings.TrimSuffix(m, sub[3]) + redacted
+		})
+		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")
+	}
+	for _, w := range strings.Fields(s) {
+		if looksLikePassword(w) {
+			s = strings.Replace(s, w, redacted, 1)
+		}
+	}
+	return s, s != orig
+}
+
+func TestScrubMatchesReference(t *testing.T) {
+	pieces := []string{"pass", "Password", "pw", "is", ":", " ", " ", "\t", "\u0085", "\u2028", "\u3000", "\u00a0", "\xff", "\xe3\x80",
+		"Hunter2!x", "Tr0ub4dor&3", "abcdefgh", "ABCdef12", "works!!!!", "https://x.io/Ab1!", "me@ex.com", "123456", "123 456",
+		"code is 4821", "コードは 123456", "パスワードは Secret99!", "ぱすわーど", "忘れた", "ＡＢＣｄｅｆ１２３", "é", "x"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100_000 {
+		var b strings.Builder
+		for n := 1 + r.IntN(8); n > 0; n-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		text := b.String()
+		got, gotFound := scrub(text)
+		want, wantFound := scrubReference(text)
+		if got != want || gotFound != wantFound {
+			t.Fatalf("scrub(%q) = %q, %v; want %q, %v", text, got, gotFound, want, wantFound)
 		}
 	}
 }
