@@ -3,7 +3,6 @@ package core
 import (
 	"math"
 	"sort"
-	"strings"
 	"sync"
 )
 
@@ -76,9 +75,12 @@ type index struct {
 	// common marks features in so many examples that walking their lists
 	// costs more than their small weight is worth; only large knowledge
 	// bases have any.
-	common   []bool
-	keywords [][]string // per topic, normalized keywords
-	pool     sync.Pool
+	common []bool
+	// keywords holds each topic's normalized keywords as indexes into
+	// the distinct keywords of keywordTrie.
+	keywords    [][]int32
+	keywordTrie *keywordTrie
+	pool        sync.Pool
 }
 
 type posting struct {
@@ -109,6 +111,11 @@ type scratch struct {
 	logitBuf [][]float64
 	books    []int32
 	bookSeen []bool
+	// The keywords found in the text, looked for once per text when a
+	// topic is near enough to need them.
+	kwLooked bool
+	kwSeen   []bool
+	kwHits   []int32
 }
 
 // example is a training text turned into features.
@@ -121,6 +128,8 @@ type example struct {
 func newIndex(books []*Playbook) *index {
 	ix := &index{feats: map[string]int32{}}
 	var exs []example
+	kwID := map[string]int32{}
+	var kwDistinct []string
 	add := func(book, topic int32, text string) {
 		v := map[int32]float64{}
 		features(Normalize(text), func(f []byte, w float64) {
@@ -142,7 +151,7 @@ func newIndex(books []*Playbook) *index {
 			ti := int32(len(ix.topics))
 			ix.topics = append(ix.topics, t)
 			ix.topicBook = append(ix.topicBook, int32(bi))
-			var kws []string
+			var kws []int32
 			for _, lang := range p.Languages {
 				for _, e := range t.Examples[lang] {
 					add(int32(bi), ti, e)
@@ -150,7 +159,13 @@ func newIndex(books []*Playbook) *index {
 				for _, k := range t.Keywords[lang] {
 					add(int32(bi), ti, k)
 					if nk := Normalize(k); nk != "" {
-						kws = append(kws, nk)
+						id, ok := kwID[nk]
+						if !ok {
+							id = int32(len(kwDistinct))
+							kwID[nk] = id
+							kwDistinct = append(kwDistinct, nk)
+						}
+						kws = append(kws, id)
 					}
 				}
 				add(int32(bi), ti, t.Title[lang])
@@ -163,6 +178,7 @@ func newIndex(books []*Playbook) *index {
 			}
 		}
 	}
+	ix.keywordTrie = newKeywordTrie(kwDistinct)
 	ix.buildEvidence(exs)
 	ix.trained = trainAll(exs, ix.books)
 	ix.pool.New = func() any {
@@ -174,6 +190,7 @@ func newIndex(books []*Playbook) *index {
 			bookSeen: make([]bool, len(ix.books)),
 			logitBuf: make([][]float64, len(ix.books)),
 			pos:      make([]int32, len(ix.feats)),
+			kwSeen:   make([]bool, len(kwDistinct)),
 		}
 	}
 	return ix
@@ -316,8 +333,12 @@ func (ix *index) rank(norm string) []Match {
 	for _, t := range s.ttouch {
 		ev := nearestWeight*float64(s.best[t]) + (1-nearestWeight)*float64(s.topic[t])
 		if ev >= keywordFloor {
+			if !s.kwLooked {
+				s.kwHits = ix.keywordTrie.find(norm, s.kwSeen, s.kwHits[:0])
+				s.kwLooked = true
+			}
 			for _, k := range ix.keywords[t] {
-				if strings.Contains(norm, k) {
+				if s.kwSeen[k] { // strings.Contains(norm, keyword)
 					ev += keywordBonus
 				}
 			}
@@ -370,6 +391,10 @@ func (ix *index) rank(norm string) []Match {
 	for _, b := range s.books {
 		s.bestOOS[b], s.bookSeen[b] = 0, false
 	}
+	for _, k := range s.kwHits {
+		s.kwSeen[k] = false
+	}
+	s.kwHits, s.kwLooked = s.kwHits[:0], false
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
 			return out[i].Score > out[j].Score
