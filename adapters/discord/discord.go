@@ -192,12 +192,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, http.StatusBadRequest, "malformed interaction JSON")
 		return
 	}
-	resp, err := h.Respond(r.Context(), in)
+	rep, err := h.respond(r.Context(), in)
 	if err != nil {
 		h.reject(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	writeResponse(w, resp)
+	writeReply(w, &rep)
 }
 
 // verify checks sig (hex) over msg (the timestamp, then the body) as
@@ -273,11 +273,16 @@ var jsonContentType = []string{"application/json"}
 // writeResponse writes resp as writeJSON(w, http.StatusOK, wire(resp))
 // does, written directly where appendResponse can.
 func writeResponse(w http.ResponseWriter, resp *discordgo.InteractionResponse) {
+	writeReply(w, &reply{resp: resp})
+}
+
+// writeReply writes r as writeResponse(w, r.response()) does.
+func writeReply(w http.ResponseWriter, r *reply) {
 	bp := respBufs.Get().(*[]byte)
-	js, ok := appendResponse((*bp)[:0], resp)
+	js, ok := r.appendJSON((*bp)[:0])
 	if !ok {
 		respBufs.Put(bp)
-		writeJSON(w, http.StatusOK, wire(resp))
+		writeJSON(w, http.StatusOK, wire(r.response()))
 		return
 	}
 	w.Header()["Content-Type"] = jsonContentType
@@ -336,33 +341,43 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // Respond answers one interaction, however it arrived.
 func (h *Handler) Respond(ctx context.Context, in *discordgo.Interaction) (*discordgo.InteractionResponse, error) {
+	r, err := h.respond(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return r.response(), nil
+}
+
+// respond is Respond with an answer kept as the engine gave it, for the
+// HTTP endpoint to write directly.
+func (h *Handler) respond(ctx context.Context, in *discordgo.Interaction) (reply, error) {
 	start := h.now()
 	var (
-		resp *discordgo.InteractionResponse
-		err  error
+		r   reply
+		err error
 	)
 	switch in.Type {
 	case discordgo.InteractionPing:
-		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, nil
+		return reply{resp: &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}}, nil
 	case discordgo.InteractionApplicationCommand:
-		resp, err = h.command(ctx, in)
+		r, err = h.command(ctx, in)
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		resp, err = h.autocomplete(in)
+		r.resp, err = h.autocomplete(in)
 	case discordgo.InteractionMessageComponent:
-		resp, err = h.component(ctx, in)
+		r, err = h.component(ctx, in)
 	default:
 		err = fmt.Errorf("%w %d", ErrUnsupported, in.Type)
 	}
 	if err != nil {
 		h.log.WarnContext(ctx, "discord: interaction not answered", "interaction", in.ID, "type", int(in.Type), "err", err)
-		return nil, err
+		return reply{}, err
 	}
 	// Checked first: the arguments would be made (and allocated) even for
 	// a logger that drops them.
 	if h.log.Enabled(ctx, slog.LevelDebug) {
-		h.log.DebugContext(ctx, "discord: answered", "interaction", in.ID, "type", int(in.Type), "response", int(resp.Type), "took", h.now().Sub(start).String())
+		h.log.DebugContext(ctx, "discord: answered", "interaction", in.ID, "type", int(in.Type), "response", int(r.responseType()), "took", h.now().Sub(start).String())
 	}
-	return resp, nil
+	return r, nil
 }
 
 // request is what the engine needs to know about who asked, and where.
@@ -382,10 +397,10 @@ func (h *Handler) request(in *discordgo.Interaction) core.Request {
 	return req
 }
 
-func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (*discordgo.InteractionResponse, error) {
+func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (reply, error) {
 	data, ok := in.Data.(discordgo.ApplicationCommandInteractionData)
 	if !ok {
-		return nil, errors.New("application command without data")
+		return reply{}, errors.New("application command without data")
 	}
 	// Bulk registration makes /support the application's only command, so
 	// the name is not checked: any command is a request for help.
@@ -393,9 +408,7 @@ func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (*disc
 	req.Text = strings.TrimSpace(symptom(data.Options))
 	a := h.eng.Ask(ctx, req)
 	h.logAnswer(ctx, in, a)
-	d := Message(a)
-	d.Flags = discordgo.MessageFlagsEphemeral
-	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d}, nil
+	return answerReply(discordgo.InteractionResponseChannelMessageWithSource, discordgo.MessageFlagsEphemeral, a), nil
 }
 
 // symptom returns the text of the symptom option ("" when left out).
@@ -411,13 +424,13 @@ func symptom(opts []*discordgo.ApplicationCommandInteractionDataOption) string {
 	return ""
 }
 
-func (h *Handler) component(ctx context.Context, in *discordgo.Interaction) (*discordgo.InteractionResponse, error) {
+func (h *Handler) component(ctx context.Context, in *discordgo.Interaction) (reply, error) {
 	data, ok := in.Data.(discordgo.MessageComponentInteractionData)
 	if !ok {
-		return nil, errors.New("component interaction without data")
+		return reply{}, errors.New("component interaction without data")
 	}
 	if strings.HasPrefix(data.CustomID, cardPrefix) {
-		return h.cardAction(ctx, in, data.CustomID), nil
+		return reply{resp: h.cardAction(ctx, in, data.CustomID)}, nil
 	}
 	req := h.request(in)
 	req.Token = data.CustomID
@@ -438,11 +451,9 @@ func (h *Handler) component(ctx context.Context, in *discordgo.Interaction) (*di
 	if a.Kind == core.KindSlowDown {
 		// A new private message beside the walkthrough, never in its
 		// place, so that its buttons still work once the person has waited.
-		d := Message(a)
-		d.Flags = discordgo.MessageFlagsEphemeral
-		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d}, nil
+		return answerReply(discordgo.InteractionResponseChannelMessageWithSource, discordgo.MessageFlagsEphemeral, a), nil
 	}
-	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: Message(a)}, nil
+	return answerReply(discordgo.InteractionResponseUpdateMessage, 0, a), nil
 }
 
 // logAnswer logs ids only: never the person's text.

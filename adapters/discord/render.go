@@ -90,7 +90,7 @@ func embed(a core.Answer) *discordgo.MessageEmbed {
 	}
 	if len(foot) > 0 {
 		// The footer is plain text: no escaping.
-		e.Footer = &discordgo.MessageEmbedFooter{Text: truncate(strings.Join(foot, " · "), maxEmbedFooter)}
+		e.Footer = &discordgo.MessageEmbedFooter{Text: truncate(strings.Join(foot, footSep), maxEmbedFooter)}
 	}
 	room := maxEmbedTotal - utf8.RuneCountInString(e.Title)
 	if e.Footer != nil {
@@ -163,9 +163,77 @@ func buttonStyle(s core.Style) discordgo.ButtonStyle {
 // links and mentions are backslash-escaped, and so are the marks that make
 // a line a heading, a quote or a list.
 func escape(s string) string {
-	if s == "" {
+	if !needsEscape(s) {
 		return s
 	}
+	return escapeMarkdown(s)
+}
+
+// needsEscape reports whether escapeMarkdown would change s: most texts,
+// Japanese above all, have nothing to escape, and are then not copied.
+func needsEscape(s string) bool {
+	start := true
+	for i := 0; i < len(s); i++ {
+		switch mdClass[s[i]] {
+		case mdPlain:
+			// Most of a text: on to the next character that may matter.
+			for i+1 < len(s) && mdClass[s[i+1]] == mdPlain {
+				i++
+			}
+		case mdAlways:
+			return true
+		case mdLineStart:
+			if start {
+				return true
+			}
+		case mdNewline:
+			// Leading spaces do not stop a line from being a list item.
+			for i+1 < len(s) && s[i+1] == ' ' {
+				i++
+			}
+			start = true
+			continue
+		case mdDigit:
+			if start {
+				j := i
+				for j < len(s) && '0' <= s[j] && s[j] <= '9' {
+					j++
+				}
+				if j < len(s) && (s[j] == '.' || s[j] == ')') {
+					return true
+				}
+			}
+		}
+		start = false
+	}
+	return false
+}
+
+// What a byte is to escape.
+const (
+	mdPlain     = iota
+	mdAlways    // escaped wherever it is
+	mdLineStart // escaped at the start of a line
+	mdDigit     // escaped with the digits after it at the start of a line, before . or )
+	mdNewline
+)
+
+var mdClass = func() (t [256]uint8) {
+	for _, c := range []byte{'\\', '*', '_', '~', '`', '|', '[', ']', '<', '@'} {
+		t[c] = mdAlways
+	}
+	for _, c := range []byte{'#', '>', '-', '+'} {
+		t[c] = mdLineStart
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = mdDigit
+	}
+	t['\n'] = mdNewline
+	return t
+}()
+
+// escapeMarkdown is escape's work, for a text that needs it.
+func escapeMarkdown(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	start := true
