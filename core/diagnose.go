@@ -2,8 +2,10 @@ package core
 
 import (
 	"math"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
+	"unsafe"
 )
 
 // Match is one topic that fits a person's text, with a score in [0, 1].
@@ -116,6 +118,9 @@ type scratch struct {
 	kwLooked bool
 	kwSeen   []bool
 	kwHits   []int32
+	ix       *index
+	keys     keyer  // sink: the scratch itself
+	norm     []byte // the normalized text
 }
 
 // example is a training text turned into features.
@@ -182,7 +187,7 @@ func newIndex(books []*Playbook) *index {
 	ix.buildEvidence(exs)
 	ix.trained = trainAll(exs, ix.books)
 	ix.pool.New = func() any {
-		return &scratch{
+		s := &scratch{
 			doc:      make([]float32, len(ix.docs)),
 			topic:    make([]float32, len(ix.topics)),
 			best:     make([]float32, len(ix.topics)),
@@ -191,7 +196,10 @@ func newIndex(books []*Playbook) *index {
 			logitBuf: make([][]float64, len(ix.books)),
 			pos:      make([]int32, len(ix.feats)),
 			kwSeen:   make([]bool, len(kwDistinct)),
+			ix:       ix,
 		}
+		s.keys = keyer{buf: make([]byte, 0, 64), sink: s}
+		return s
 	}
 	return ix
 }
@@ -259,34 +267,43 @@ func (ix *index) buildEvidence(exs []example) {
 // diagnose ranks the topics for text: at most maxMatches, best first; none
 // when nothing fits or the text is about something the playbooks do not
 // cover.
-func (ix *index) diagnose(text string) []Match { return ix.rank(Normalize(text)) }
+func (ix *index) diagnose(text string) []Match { return ix.rank(nfkc(text)) }
 
-// rank is diagnose for normalized text.
-func (ix *index) rank(norm string) []Match {
+// feature adds one feature of the text to s.ids, s.q and s.raw (see
+// scratch).
+func (s *scratch) feature(f []byte, w float64) {
+	ix := s.ix
+	id, ok := ix.feats[string(f)]
+	if !ok {
+		return // no playbook uses it
+	}
+	if p := s.pos[id]; p > 0 {
+		s.q[p-1] = math.Max(s.q[p-1], w*float64(ix.idf[id]))
+		s.raw[p-1] = math.Max(s.raw[p-1], w)
+		return
+	}
+	s.ids = append(s.ids, id)
+	s.q = append(s.q, w*float64(ix.idf[id]))
+	s.raw = append(s.raw, w)
+	s.pos[id] = int32(len(s.ids))
+}
+
+// rank is diagnose for text in NFKC.
+func (ix *index) rank(text string) []Match {
+	s := ix.pool.Get().(*scratch)
+	defer ix.pool.Put(s)
+	// Normalize(text), in the scratch space: it is only read until rank
+	// returns.
+	s.norm, _ = fold(s.norm[:0], text, -1)
+	norm := strings.TrimSpace(unsafe.String(unsafe.SliceData(s.norm), len(s.norm)))
 	if norm == "" {
 		return nil
 	}
-	s := ix.pool.Get().(*scratch)
-	defer ix.pool.Put(s)
 	for _, id := range s.ids {
 		s.pos[id] = 0
 	}
 	s.ids, s.q, s.raw = s.ids[:0], s.q[:0], s.raw[:0]
-	features(norm, func(f []byte, w float64) {
-		id, ok := ix.feats[string(f)]
-		if !ok {
-			return // no playbook uses it
-		}
-		if p := s.pos[id]; p > 0 {
-			s.q[p-1] = math.Max(s.q[p-1], w*float64(ix.idf[id]))
-			s.raw[p-1] = math.Max(s.raw[p-1], w)
-			return
-		}
-		s.ids = append(s.ids, id)
-		s.q = append(s.q, w*float64(ix.idf[id]))
-		s.raw = append(s.raw, w)
-		s.pos[id] = int32(len(s.ids))
-	})
+	s.keys.features(norm)
 	qn := 0.0
 	for _, x := range s.q {
 		qn += x * x
@@ -395,16 +412,29 @@ func (ix *index) rank(norm string) []Match {
 		s.kwSeen[k] = false
 	}
 	s.kwHits, s.kwLooked = s.kwHits[:0], false
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	// slices.SortFunc runs the same pdqsort as sort.Slice did, so that
+	// ties between playbooks come out in the same order.
+	slices.SortFunc(out, func(a, b Match) int {
+		switch {
+		case matchBefore(a, b):
+			return -1
+		case matchBefore(b, a):
+			return 1
 		}
-		return out[i].Topic.index < out[j].Topic.index
+		return 0
 	})
 	if len(out) > maxMatches {
 		out = out[:maxMatches]
 	}
 	return out
+}
+
+// matchBefore orders matches: best score first, then menu order.
+func matchBefore(a, b Match) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.Topic.index < b.Topic.index
 }
 
 func sumSquares(m map[int32]float64) float64 {

@@ -116,7 +116,23 @@ func stem(w string) string {
 // found inside them. The key passed to emit is only valid during the call:
 // diagnosis looks it up without allocating, the index copies it.
 func features(text string, emit func(key []byte, w float64)) {
-	k := keyer{emit: emit, buf: make([]byte, 0, 64)}
+	k := keyer{sink: emitFunc(emit), buf: make([]byte, 0, 64)}
+	k.features(text)
+}
+
+// featureSink receives the features of a text, as emit does for features.
+// Diagnosis keeps one keyer with its scratch space as the sink, so that
+// neither the key buffer nor a closure is allocated per text.
+type featureSink interface {
+	feature(key []byte, w float64)
+}
+
+type emitFunc func([]byte, float64)
+
+func (f emitFunc) feature(key []byte, w float64) { f(key, w) }
+
+// features is the package function features, with k's sink and buffer.
+func (k *keyer) features(text string) {
 	var prev string
 	for len(text) > 0 {
 		i := strings.IndexByte(text, ' ')
@@ -148,12 +164,12 @@ func features(text string, emit func(key []byte, w float64)) {
 // keyer builds feature keys in one reused buffer.
 type keyer struct {
 	buf  []byte
-	emit func([]byte, float64)
+	sink featureSink
 }
 
 func (k *keyer) put(w float64, prefix, s string) {
 	k.buf = append(append(k.buf[:0], prefix...), s...)
-	k.emit(k.buf, w)
+	k.sink.feature(k.buf, w)
 }
 
 func (k *keyer) runes(w float64, prefix string, rs ...rune) {
@@ -161,7 +177,7 @@ func (k *keyer) runes(w float64, prefix string, rs ...rune) {
 	for _, r := range rs {
 		k.buf = utf8.AppendRune(k.buf, r)
 	}
-	k.emit(k.buf, w)
+	k.sink.feature(k.buf, w)
 }
 
 func (k *keyer) run(s string, jp bool, prev string) string {
@@ -199,7 +215,7 @@ func (k *keyer) run(s string, jp bool, prev string) string {
 					k.buf = append(k.buf, w[j])
 				}
 			}
-			k.emit(k.buf, wTrigram)
+			k.sink.feature(k.buf, wTrigram)
 		}
 	}
 	return s

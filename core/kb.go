@@ -128,7 +128,7 @@ func (kb *KB) matches(text string, isNFKC bool) []Match {
 	}
 	var ms []Match
 	if isNFKC {
-		ms = kb.index.rank(normalizeNFKC(text))
+		ms = kb.index.rank(text)
 	} else {
 		ms = kb.index.diagnose(text)
 	}
