@@ -33,7 +33,7 @@ func scanInteraction(body []byte) (*discordgo.Interaction, bool) {
 	in, ok := s.interaction()
 	// Nothing in the pool refers to the body or to what was decoded.
 	clear(s.fix)
-	s.b, s.arena, s.fix = nil, s.arena[:0], s.fix[:0]
+	s.b, s.arena, s.fix, s.spareOption, s.spareOptions = nil, s.arena[:0], s.fix[:0], nil, nil
 	if cap(s.arena) <= 16<<10 {
 		scanners.Put(s)
 	}
@@ -53,6 +53,10 @@ type scanner struct {
 	// when the scan is done, and each field a piece of it.
 	arena []byte
 	fix   []strFix
+	// The first option and the first list of options, allocated with the
+	// interaction; nil once used.
+	spareOption  *discordgo.ApplicationCommandInteractionDataOption
+	spareOptions []*discordgo.ApplicationCommandInteractionDataOption
 }
 
 // strFix is a string field to set to arena[off:off+n] (or, with any set,
@@ -96,15 +100,20 @@ func (s *scanner) interaction() (*discordgo.Interaction, bool) {
 	if !s.eat('{') {
 		return nil, false
 	}
-	// The interaction, its member, user and guild locale in one
-	// allocation.
+	// The interaction, its member, user, guild locale, data (until it is
+	// copied into in.Data) and a first option in one allocation.
 	all := new(struct {
-		in     discordgo.Interaction
-		member discordgo.Member
-		user   discordgo.User
-		locale discordgo.Locale
+		in      discordgo.Interaction
+		member  discordgo.Member
+		user    discordgo.User
+		locale  discordgo.Locale
+		command discordgo.ApplicationCommandInteractionData
+		comp    discordgo.MessageComponentInteractionData
+		option  discordgo.ApplicationCommandInteractionDataOption
+		options [1]*discordgo.ApplicationCommandInteractionDataOption
 	})
 	in, spare := &all.in, &all.user
+	s.spareOption, s.spareOptions = &all.option, all.options[:0:1]
 	var (
 		seen uint32
 		data = -1 // where the data value starts
@@ -190,20 +199,18 @@ func (s *scanner) interaction() (*discordgo.Interaction, bool) {
 	}
 	s.i = data
 	if in.Type == discordgo.InteractionMessageComponent {
-		var d discordgo.MessageComponentInteractionData
-		if !s.null() && !s.component(&d) {
+		if !s.null() && !s.component(&all.comp) {
 			return nil, false
 		}
-		s.finish() // before d is copied into in.Data
-		in.Data = d
+		s.finish() // before the data is copied into in.Data
+		in.Data = all.comp
 		return in, true
 	}
-	var d discordgo.ApplicationCommandInteractionData
-	if !s.null() && !s.command(&d) {
+	if !s.null() && !s.command(&all.command) {
 		return nil, false
 	}
 	s.finish()
-	in.Data = d
+	in.Data = all.command
 	return in, true
 }
 
@@ -356,7 +363,11 @@ func (s *scanner) options() ([]*discordgo.ApplicationCommandInteractionDataOptio
 	if s.depth++; s.depth > maxScanDepth {
 		return nil, false
 	}
-	out := []*discordgo.ApplicationCommandInteractionDataOption{}
+	out := s.spareOptions
+	if out == nil {
+		out = []*discordgo.ApplicationCommandInteractionDataOption{}
+	}
+	s.spareOptions = nil
 	for first := true; ; first = false {
 		more, ok := s.elem(first)
 		if !ok {
@@ -365,7 +376,11 @@ func (s *scanner) options() ([]*discordgo.ApplicationCommandInteractionDataOptio
 		if !more {
 			break
 		}
-		o := new(discordgo.ApplicationCommandInteractionDataOption)
+		o := s.spareOption
+		if o == nil {
+			o = new(discordgo.ApplicationCommandInteractionDataOption)
+		}
+		s.spareOption = nil
 		if !s.option(o) {
 			return nil, false
 		}
