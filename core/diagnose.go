@@ -65,7 +65,10 @@ var (
 //     does poorly. A knowledge base too large to train in the budget goes
 //     without.
 type index struct {
-	feats     map[string]int32
+	feats map[string]int32
+	// packed holds the features of feats that have a packed key (see
+	// packKey), by it: diagnosis looks those up here.
+	packed    map[uint64]int32
 	idf       []float32
 	docs      []int32     // example doc -> topic (-1: out of scope)
 	postings  [][]posting // feature -> example docs
@@ -184,6 +187,12 @@ func newIndex(books []*Playbook) *index {
 		}
 	}
 	ix.keywordTrie = newKeywordTrie(kwDistinct)
+	ix.packed = map[uint64]int32{}
+	for f, id := range ix.feats {
+		if p, ok := packKey(f); ok {
+			ix.packed[p] = id
+		}
+	}
 	ix.buildEvidence(exs)
 	ix.trained = trainAll(exs, ix.books)
 	ix.pool.New = func() any {
@@ -198,7 +207,7 @@ func newIndex(books []*Playbook) *index {
 			kwSeen:   make([]bool, len(kwDistinct)),
 			ix:       ix,
 		}
-		s.keys = keyer{buf: make([]byte, 0, 64), sink: s}
+		s.keys = keyer{buf: make([]byte, 0, 64), sink: s, packed: s}
 		return s
 	}
 	return ix
@@ -272,11 +281,20 @@ func (ix *index) diagnose(text string) []Match { return ix.rank(nfkc(text)) }
 // feature adds one feature of the text to s.ids, s.q and s.raw (see
 // scratch).
 func (s *scratch) feature(f []byte, w float64) {
-	ix := s.ix
-	id, ok := ix.feats[string(f)]
-	if !ok {
-		return // no playbook uses it
+	if id, ok := s.ix.feats[string(f)]; ok { // else no playbook uses it
+		s.add(id, w)
 	}
+}
+
+// featurePacked is feature for a packed key.
+func (s *scratch) featurePacked(key uint64, w float64) {
+	if id, ok := s.ix.packed[key]; ok {
+		s.add(id, w)
+	}
+}
+
+func (s *scratch) add(id int32, w float64) {
+	ix := s.ix
 	if p := s.pos[id]; p > 0 {
 		s.q[p-1] = math.Max(s.q[p-1], w*float64(ix.idf[id]))
 		s.raw[p-1] = math.Max(s.raw[p-1], w)

@@ -2,7 +2,6 @@ package core
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -165,6 +164,14 @@ func (k *keyer) features(text string) {
 type keyer struct {
 	buf  []byte
 	sink featureSink
+	// packed, when set, gets the features of kanji, kana n-grams and
+	// trigrams as packed keys instead of strings (see packKey).
+	packed packedSink
+}
+
+// packedSink receives features by packed key.
+type packedSink interface {
+	featurePacked(key uint64, w float64)
 }
 
 func (k *keyer) put(w float64, prefix, s string) {
@@ -178,6 +185,53 @@ func (k *keyer) runes(w float64, prefix string, rs ...rune) {
 		k.buf = utf8.AppendRune(k.buf, r)
 	}
 	k.sink.feature(k.buf, w)
+}
+
+// Packed keys: the features made of up to three runes ("k:", "b:", "3:")
+// or three bytes ("t:") as one integer, so that diagnosis looks them up
+// in a map of integers rather than of strings. A rune takes 21 bits;
+// noRune, above any rune, fills the places of a shorter key, and tells a
+// lone kana ("b:" of one rune) from a kanji ("k:").
+const noRune = 1<<21 - 1
+
+func packRunes(a, b, c rune) uint64 { return uint64(a)<<42 | uint64(b)<<21 | uint64(c) }
+
+func packKanji(r rune) uint64         { return packRunes(r, noRune, noRune) }
+func packLoneKana(r rune) uint64      { return packRunes(r, noRune, noRune-1) }
+func packBigram(a, b rune) uint64     { return packRunes(a, b, noRune) }
+func packTrigram(a, b, c rune) uint64 { return packRunes(a, b, c) }
+func packLatin(a, b, c byte) uint64   { return 1<<63 | uint64(a)<<16 | uint64(b)<<8 | uint64(c) }
+
+// packKey returns the packed form of a feature key, when it has one.
+func packKey(key string) (uint64, bool) {
+	if len(key) < 2 || key[1] != ':' {
+		return 0, false
+	}
+	body := key[2:]
+	if key[0] == 't' {
+		if len(body) != 3 {
+			return 0, false
+		}
+		return packLatin(body[0], body[1], body[2]), true
+	}
+	var rs []rune
+	for _, r := range body {
+		if r == utf8.RuneError || len(rs) == 3 {
+			return 0, false
+		}
+		rs = append(rs, r)
+	}
+	switch {
+	case key[0] == 'k' && len(rs) == 1:
+		return packKanji(rs[0]), true
+	case key[0] == 'b' && len(rs) == 1:
+		return packLoneKana(rs[0]), true
+	case key[0] == 'b' && len(rs) == 2:
+		return packBigram(rs[0], rs[1]), true
+	case key[0] == '3' && len(rs) == 3:
+		return packTrigram(rs[0], rs[1], rs[2]), true
+	}
+	return 0, false
 }
 
 func (k *keyer) run(s string, jp bool, prev string) string {
@@ -206,6 +260,18 @@ func (k *keyer) run(s string, jp bool, prev string) string {
 	k.put(wWord, "w:", w)
 	if len(w) >= 4 && !isDigits(w) {
 		// Trigrams of " word ", so that a typo still shares most of them.
+		if k.packed != nil {
+			at := func(j int) byte {
+				if j < 0 || j >= len(w) {
+					return ' '
+				}
+				return w[j]
+			}
+			for i := -1; i+2 <= len(w); i++ {
+				k.packed.featurePacked(packLatin(at(i), at(i+1), at(i+2)), wTrigram)
+			}
+			return s
+		}
 		for i := -1; i+2 <= len(w); i++ {
 			k.buf = append(k.buf[:0], "t:"...)
 			for j := i; j < i+3; j++ {
@@ -234,9 +300,13 @@ func (k *keyer) japanese(s string) {
 	n := 0
 	for i, r := range s {
 		n++
-		isHan := unicode.Is(unicode.Han, r)
-		if isHan {
-			k.runes(wKanji, "k:", r)
+		kanji := isHan(r)
+		if kanji {
+			if k.packed != nil {
+				k.packed.featurePacked(packKanji(r), wKanji)
+			} else {
+				k.runes(wKanji, "k:", r)
+			}
 			if han < 0 {
 				han = i
 			}
@@ -247,10 +317,18 @@ func (k *keyer) japanese(s string) {
 			han = -1
 		}
 		if p1 >= 0 {
-			k.runes(wBigram, "b:", p1, r)
+			if k.packed != nil {
+				k.packed.featurePacked(packBigram(p1, r), wBigram)
+			} else {
+				k.runes(wBigram, "b:", p1, r)
+			}
 		}
 		if p2 >= 0 && jaTrigram > 0 {
-			k.runes(jaTrigram, "3:", p2, p1, r)
+			if k.packed != nil {
+				k.packed.featurePacked(packTrigram(p2, p1, r), jaTrigram)
+			} else {
+				k.runes(jaTrigram, "3:", p2, p1, r)
+			}
 		}
 		p2, p1 = p1, r
 	}
@@ -259,8 +337,12 @@ func (k *keyer) japanese(s string) {
 			k.put(wKanjiWord, "h:", w)
 		}
 	}
-	if n == 1 && !unicode.Is(unicode.Han, p1) {
-		k.put(wBigram, "b:", s)
+	if n == 1 && !isHan(p1) {
+		if k.packed != nil {
+			k.packed.featurePacked(packLoneKana(p1), wBigram)
+		} else {
+			k.put(wBigram, "b:", s)
+		}
 	}
 }
 
