@@ -296,8 +296,14 @@ func (s *scratch) featurePacked(key uint64, w float64) {
 func (s *scratch) add(id int32, w float64) {
 	ix := s.ix
 	if p := s.pos[id]; p > 0 {
-		s.q[p-1] = math.Max(s.q[p-1], w*float64(ix.idf[id]))
-		s.raw[p-1] = math.Max(s.raw[p-1], w)
+		// Weights and idf are positive and finite: a plain comparison
+		// is math.Max here, without its NaN and signed-zero cases.
+		if q := w * float64(ix.idf[id]); q > s.q[p-1] {
+			s.q[p-1] = q
+		}
+		if w > s.raw[p-1] {
+			s.raw[p-1] = w
+		}
 		return
 	}
 	s.ids = append(s.ids, id)
@@ -339,25 +345,32 @@ func (ix *index) rank(text string) []Match {
 			continue
 		}
 		qx := float32(s.q[i] / qn)
+		doc := s.doc
 		for _, p := range ix.postings[f] {
-			if s.doc[p.id] == 0 {
+			d := &doc[p.id]
+			if *d == 0 {
 				s.touch = append(s.touch, p.id)
 			}
-			s.doc[p.id] += qx * p.w
+			*d += qx * p.w
 		}
+		topic := s.topic
 		for _, p := range ix.centroid[f] {
-			if s.topic[p.id] == 0 {
+			t := &topic[p.id]
+			if *t == 0 {
 				s.ttouch = append(s.ttouch, p.id)
 			}
-			s.topic[p.id] += qx * p.w
+			*t += qx * p.w
 		}
 	}
+	// Similarities are positive and finite: a plain comparison is max.
 	for _, d := range s.touch {
+		v := s.doc[d]
 		if t := ix.docs[d]; t >= 0 {
-			s.best[t] = max(s.best[t], s.doc[d])
-		} else {
-			b := -1 - t
-			s.bestOOS[b] = max(s.bestOOS[b], s.doc[d])
+			if v > s.best[t] {
+				s.best[t] = v
+			}
+		} else if b := -1 - t; v > s.bestOOS[b] {
+			s.bestOOS[b] = v
 		}
 		s.doc[d] = 0
 	}

@@ -97,6 +97,16 @@ func fold(b []byte, s string, limit int) ([]byte, bool) {
 			}
 			continue
 		}
+		// Kana and kanji, most of Japanese text, are lower-case letters
+		// (see TestFoldShortcut).
+		if r >= 'ぁ' && r <= 'ゖ' || r >= 0x4e00 && r <= 0x9fff {
+			b = utf8.AppendRune(b, r)
+			space = false
+			if limit >= 0 && len(b) > limit {
+				return b, false
+			}
+			continue
+		}
 		switch {
 		case r >= 'ァ' && r <= 'ヶ':
 			r -= 0x60 // katakana to hiragana

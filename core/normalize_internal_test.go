@@ -110,3 +110,15 @@ func TestNFKCShortcut(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldShortcut checks the characters fold copies without the Unicode
+// tables: letters, not upper case, and none of the cases it treats apart.
+func TestFoldShortcut(t *testing.T) {
+	for _, rg := range [][2]rune{{'ぁ', 'ゖ'}, {0x4e00, 0x9fff}} {
+		for r := rg[0]; r <= rg[1]; r++ {
+			if !unicode.IsLetter(r) || unicode.IsUpper(r) || r == 'ー' || r == '’' || (r >= 'ァ' && r <= 'ヶ') || r == 'ヽ' || r == 'ヾ' {
+				t.Fatalf("%U is copied as a plain letter, but it is not one", r)
+			}
+		}
+	}
+}
