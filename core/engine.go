@@ -448,7 +448,12 @@ func (e *Engine) token(w walkState, li byte, a Action, arg int) string {
 
 func (e *Engine) start(ctx context.Context, req Request, t *Topic, lang string, walk uint32) Answer {
 	p := t.playbook
-	w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk, path: []int{t.Steps[0].index}}
+	first := t.Steps[0]
+	path := first.path
+	if len(path) != 1 || path[0] != first.index {
+		path = []int{first.index}
+	}
+	w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk, path: path}
 	e.record(ctx, req, w.p, w.lang, w.walk, OutcomeStarted, t, 0)
 	return e.step(w)
 }
@@ -481,7 +486,7 @@ func (e *Engine) step(w walkState) Answer {
 		Title:     t.Title.Get(l, d),
 		Summary:   t.Summary.Get(l, d),
 		StepTitle: s.Title.Get(l, d),
-		Progress:  formatInts(m[msgStepOf], s.Number(), len(t.Steps)),
+		Progress:  s.progressIn(w.p, li, l, m),
 		Text:      s.Text.Get(l, d),
 		Steps:     s.Do[l],
 		Playbook:  w.p.ID,
@@ -522,6 +527,15 @@ func (e *Engine) step(w walkState) Answer {
 		Button{ID: e.token(w, li, ActHuman, 0), Label: m[msgHuman], Style: StyleDanger},
 	)
 	return a
+}
+
+// progressIn is "Step 2 of 5" in lang (language li of p, with messages
+// m), as worked out at load when it still applies.
+func (s *Step) progressIn(p *Playbook, li byte, lang string, m *[numMsgs]string) string {
+	if int(li) < len(s.progress) && int(li) < len(p.Languages) && p.Languages[li] == lang {
+		return s.progress[li]
+	}
+	return formatInts(m[msgStepOf], s.Number(), len(s.topic.Steps))
 }
 
 // maxMenu keeps the menu within every platform's button limits (Discord: 25

@@ -78,13 +78,9 @@ var messages = [numMsgs]Text{
 // msgTables holds, for each language the messages are written in, every
 // message as messages[key].Get(lang, "en") gives it, so that a lookup is an
 // index rather than two map lookups; msgDefault serves any other language.
-var (
-	msgLangs   []string
-	msgTables  []*[numMsgs]string
-	msgDefault *[numMsgs]string
-)
+var msgLangs, msgTables, msgDefault = msgTablesOf(&messages)
 
-func init() {
+func msgTablesOf(messages *[numMsgs]Text) (langs []string, tables []*[numMsgs]string, def *[numMsgs]string) {
 	tableFor := func(lang string) *[numMsgs]string {
 		var t [numMsgs]string
 		for k, m := range messages {
@@ -94,13 +90,13 @@ func init() {
 	}
 	for _, m := range messages {
 		for lang := range m {
-			if !contains(msgLangs, lang) {
-				msgLangs = append(msgLangs, lang)
-				msgTables = append(msgTables, tableFor(lang))
+			if !contains(langs, lang) {
+				langs = append(langs, lang)
+				tables = append(tables, tableFor(lang))
 			}
 		}
 	}
-	msgDefault = tableFor("en")
+	return langs, tables, tableFor("en")
 }
 
 // msgsIn returns the engine's messages in lang.

@@ -88,6 +88,11 @@ type Step struct {
 	index int // position in Playbook.steps
 	pos   int // position in Topic.Steps
 	topic *Topic
+	// Worked out once at load for the answers that show this step: the
+	// path of a walk that starts here (read only: a walk that moves on
+	// copies it), and "Step 2 of 5" in each of the playbook's languages.
+	path     []int
+	progress []string
 }
 
 // Choice is a branch the person picks instead of a plain "didn't work".
@@ -131,6 +136,11 @@ func (p *Playbook) link(src []byte) {
 		for si, s := range t.Steps {
 			s.index, s.pos, s.topic = len(p.steps), si, t
 			p.steps = append(p.steps, s)
+			s.path = []int{s.index}
+			s.progress = make([]string, len(p.Languages))
+			for li, l := range p.Languages {
+				s.progress[li] = formatInts(msg(msgStepOf, l), s.Number(), len(t.Steps))
+			}
 		}
 	}
 	h := sha256.New()

@@ -149,23 +149,21 @@ var (
 // pattern cannot match without.
 func passwordIsMaybe(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i]|0x20 != 'p' {
+		if s[i]|0x20 == 'p' {
+			for _, w := range passwordWordsASCII {
+				if len(s)-i >= len(w) && hasPrefixFoldASCII(s[i:], w) && passwordVerbFollows(s[i+len(w):]) {
+					return true
+				}
+			}
 			continue
 		}
-		for _, w := range passwordWordsASCII {
-			if len(s)-i >= len(w) && hasPrefixFoldASCII(s[i:], w) && passwordVerbFollows(s[i+len(w):]) {
-				return true
-			}
+		if s[i] < utf8.RuneSelf {
+			continue
 		}
-	}
-	for _, w := range passwordWordsJA {
-		for rest := s; ; {
-			i := strings.Index(rest, w)
-			if i < 0 {
-				break
-			}
-			rest = rest[i+len(w):]
-			if passwordVerbFollows(rest) {
+		for _, w := range passwordWordsJA {
+			// The first two bytes rule out nearly every character of
+			// Japanese text before a full comparison.
+			if len(s)-i >= len(w) && s[i] == w[0] && s[i+1] == w[1] && s[i:i+len(w)] == w && passwordVerbFollows(s[i+len(w):]) {
 				return true
 			}
 		}
