@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Kind says what an Answer is, so adapters can choose how to show it.
@@ -440,10 +441,29 @@ func (w walkState) langIndex() byte {
 	return byte(li)
 }
 
+// minter mints the buttons of one answer into one buffer, so that an
+// answer costs one allocation for all its tokens rather than one each.
+// The tokens are strings over the buffer: it is only ever appended to,
+// and when it grows, the tokens already minted keep the old one.
+type minter struct {
+	seal sealer
+	buf  []byte
+}
+
+// newMinter is ready for n buttons of walks with paths of up to steps
+// steps (a guess: the buffer grows if needed).
+func (e *Engine) newMinter(n, steps int) minter {
+	per := min(MaxTokenLen, len(TokenPrefix)+b64.EncodedLen(10+4+3*steps+macLen))
+	return minter{seal: e.seal, buf: make([]byte, 0, n*per)}
+}
+
 // token mints a button of walk w; li is w.langIndex(), worked out once
 // per answer.
-func (e *Engine) token(w walkState, li byte, a Action, arg int) string {
-	return e.seal.encode(State{Action: a, Arg: arg, Lang: li, Fingerprint: w.p.Fingerprint, Walk: w.walk, Path: w.path})
+func (m *minter) token(w walkState, li byte, a Action, arg int) string {
+	start := len(m.buf)
+	m.buf = m.seal.appendToken(m.buf, State{Action: a, Arg: arg, Lang: li, Fingerprint: w.p.Fingerprint, Walk: w.walk, Path: w.path})
+	tok := m.buf[start:]
+	return unsafe.String(unsafe.SliceData(tok), len(tok))
 }
 
 func (e *Engine) start(ctx context.Context, req Request, t *Topic, lang string, walk uint32) Answer {
@@ -507,24 +527,25 @@ func (e *Engine) step(w walkState) Answer {
 		n++ // back
 	}
 	a.Buttons = make([]Button, 0, n)
+	mt := e.newMinter(n, len(w.path))
 	if len(s.Choices) > 0 {
 		for i, c := range s.Choices {
-			a.Buttons = append(a.Buttons, Button{ID: e.token(w, li, ActChoice, i), Label: c.Label.Get(l, d)})
+			a.Buttons = append(a.Buttons, Button{ID: mt.token(w, li, ActChoice, i), Label: c.Label.Get(l, d)})
 		}
 	} else {
-		a.Buttons = append(a.Buttons, Button{ID: e.token(w, li, ActResolved, 0), Label: m[msgFixed], Style: StylePrimary})
+		a.Buttons = append(a.Buttons, Button{ID: mt.token(w, li, ActResolved, 0), Label: m[msgFixed], Style: StylePrimary})
 		key := msgNext
 		if _, term := w.p.follow(s, s.Next); term == GoHandoff {
 			key = msgNextHandoff
 		}
-		a.Buttons = append(a.Buttons, Button{ID: e.token(w, li, ActNext, 0), Label: m[key]})
+		a.Buttons = append(a.Buttons, Button{ID: mt.token(w, li, ActNext, 0), Label: m[key]})
 	}
 	if len(w.path) > 1 {
-		a.Buttons = append(a.Buttons, Button{ID: e.token(w, li, ActBack, 0), Label: m[msgBack]})
+		a.Buttons = append(a.Buttons, Button{ID: mt.token(w, li, ActBack, 0), Label: m[msgBack]})
 	}
 	a.Buttons = append(a.Buttons,
-		Button{ID: e.token(w, li, ActRestart, 0), Label: m[msgRestart]},
-		Button{ID: e.token(w, li, ActHuman, 0), Label: m[msgHuman], Style: StyleDanger},
+		Button{ID: mt.token(w, li, ActRestart, 0), Label: m[msgRestart]},
+		Button{ID: mt.token(w, li, ActHuman, 0), Label: m[msgHuman], Style: StyleDanger},
 	)
 	return a
 }
@@ -555,6 +576,7 @@ func (e *Engine) menu(lang string, walk uint32, title, body msgKey) Answer {
 		}
 	}
 	a.Buttons = make([]Button, 0, min(total, maxMenu)+1)
+	mt := e.newMinter(cap(a.Buttons), 0)
 	var first *Topic
 	i := 0
 topics:
@@ -572,14 +594,14 @@ topics:
 			if first == nil {
 				first = t
 			}
-			a.Buttons = append(a.Buttons, Button{ID: e.token(w, li, ActTopic, t.index), Label: t.Title.Get(w.lang, e.opt.DefaultLang)})
+			a.Buttons = append(a.Buttons, Button{ID: mt.token(w, li, ActTopic, t.index), Label: t.Title.Get(w.lang, e.opt.DefaultLang)})
 			i++
 		}
 	}
 	if first != nil {
 		p := first.playbook
 		w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
-		a.Buttons = append(a.Buttons, Button{ID: e.token(w, w.langIndex(), ActHuman, 0), Label: m[msgHuman], Style: StyleDanger})
+		a.Buttons = append(a.Buttons, Button{ID: mt.token(w, w.langIndex(), ActHuman, 0), Label: m[msgHuman], Style: StyleDanger})
 	}
 	return a
 }
@@ -590,6 +612,7 @@ func (e *Engine) choose(ms []Match, lang string, walk uint32) Answer {
 	a := Answer{Kind: KindChoose, Lang: lang, Title: mm[msgChoose], Text: mm[msgChooseBody]}
 	a.Buttons = make([]Button, 0, len(ms)+2)
 	a.Steps = make([]string, 0, len(ms))
+	mt := e.newMinter(cap(a.Buttons), 0)
 	for _, m := range ms {
 		if ms[0].Score >= confident && m.Score < closeRatio*ms[0].Score {
 			break // a clear runner-up list: only the close ones
@@ -598,7 +621,7 @@ func (e *Engine) choose(ms []Match, lang string, walk uint32) Answer {
 		w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
 		title := m.Topic.Title.Get(w.lang, e.opt.DefaultLang)
 		a.Buttons = append(a.Buttons, Button{
-			ID:    e.token(w, w.langIndex(), ActTopic, m.Topic.index),
+			ID:    mt.token(w, w.langIndex(), ActTopic, m.Topic.index),
 			Label: title,
 		})
 		a.Steps = append(a.Steps, title+": "+m.Topic.Summary.Get(w.lang, e.opt.DefaultLang))
@@ -607,8 +630,8 @@ func (e *Engine) choose(ms []Match, lang string, walk uint32) Answer {
 	w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
 	li := w.langIndex()
 	a.Buttons = append(a.Buttons,
-		Button{ID: e.token(w, li, ActRestart, 0), Label: mm[msgOther]},
-		Button{ID: e.token(w, li, ActHuman, 0), Label: mm[msgHuman], Style: StyleDanger})
+		Button{ID: mt.token(w, li, ActRestart, 0), Label: mm[msgOther]},
+		Button{ID: mt.token(w, li, ActHuman, 0), Label: mm[msgHuman], Style: StyleDanger})
 	return a
 }
 

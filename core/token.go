@@ -134,6 +134,12 @@ func uvarintLen(x uint64) int {
 // encode packs st into at most MaxTokenLen ASCII characters, dropping the
 // oldest steps of a very long path (Back then stops there).
 func (s sealer) encode(st State) string {
+	var buf [MaxTokenLen + 8]byte
+	return string(s.appendToken(buf[:0], st))
+}
+
+// appendToken appends encode(st) to dst.
+func (s sealer) appendToken(dst []byte, st State) []byte {
 	path := st.Path
 	// The body's length is known before it is built: drop the oldest
 	// steps until its base64 fits (a lone step always does).
@@ -154,12 +160,11 @@ func (s sealer) encode(st State) string {
 		b = binary.AppendUvarint(b, uint64(p))
 	}
 	b = append(b, sb.sign(b)...)
-	t := append(sb.text[:0], TokenPrefix...)
-	t = b64.AppendEncode(t, b)
-	tok := string(t)
+	dst = append(dst, TokenPrefix...)
+	dst = b64.AppendEncode(dst, b)
 	sb.body = b
 	s.put(sb)
-	return tok
+	return dst
 }
 
 // decode checks the MAC and unpacks a token. It never panics, whatever the
