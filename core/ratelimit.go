@@ -78,12 +78,30 @@ func NewLimiter(n int, per time.Duration, burst, maxKeys int) (*Limiter, error) 
 // Allow takes one request for key at now. When the key is over its limit it
 // returns false and how long until its next request would be allowed.
 func (l *Limiter) Allow(key string, now time.Time) (bool, time.Duration) {
+	return l.allow(nil, key, now)
+}
+
+// allow is Allow for the key b when b is not nil, else key: the engine
+// spells its keys in a buffer on the stack, and a string is only made for
+// a person the limiter starts remembering.
+func (l *Limiter) allow(b []byte, key string, now time.Time) (bool, time.Duration) {
 	t := now.UnixNano()
-	s := &l.shards[maphash.String(l.seed, key)%limiterShards]
+	var h uint64
+	if b != nil {
+		h = maphash.Bytes(l.seed, b)
+	} else {
+		h = maphash.String(l.seed, key)
+	}
+	s := &l.shards[h%limiterShards]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweep(t, 2)
-	e := s.m[key]
+	var e *limEntry
+	if b != nil {
+		e = s.m[string(b)]
+	} else {
+		e = s.m[key]
+	}
 	tat := t
 	if e != nil && e.tat > t {
 		tat = e.tat
@@ -98,6 +116,9 @@ func (l *Limiter) Allow(key string, now time.Time) (bool, time.Duration) {
 	if e == nil {
 		if len(s.m) >= l.perShard {
 			s.evict(s.head.prev)
+		}
+		if b != nil {
+			key = string(b)
 		}
 		e = &limEntry{key: key}
 		s.m[key] = e
@@ -175,8 +196,13 @@ func (s *limShard) touch(e *limEntry) {
 	s.pushFront(e)
 }
 
-// limitKey is who a request counts against: the person on their platform.
-func limitKey(req Request) string { return req.Platform + "\x00" + req.UserID }
+// appendLimitKey appends who a request counts against to b: the person on
+// their platform (platform, NUL, user id).
+func appendLimitKey(b []byte, req Request) []byte {
+	b = append(b, req.Platform...)
+	b = append(b, 0)
+	return append(b, req.UserID...)
+}
 
 // slowDown applies the engine's rate limit to req: when the person is over
 // it, it returns the polite "slow down" answer and true. Requests without a
@@ -185,7 +211,8 @@ func (e *Engine) slowDown(req Request) (Answer, bool) {
 	if e.opt.Limit == nil || req.UserID == "" {
 		return Answer{}, false
 	}
-	ok, wait := e.opt.Limit.Allow(limitKey(req), e.nowFn())
+	var buf [64]byte
+	ok, wait := e.opt.Limit.allow(appendLimitKey(buf[:0], req), "", e.nowFn())
 	if ok {
 		return Answer{}, false
 	}

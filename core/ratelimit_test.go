@@ -154,3 +154,22 @@ func TestEngineSlowsDownPeopleOverTheLimit(t *testing.T) {
 		t.Errorf("Observe saw %d slow-down answers (%v), want 2", n, seen)
 	}
 }
+
+// TestLimiterKeyAsBytesIsTheString checks that the engine's key, spelled
+// in a buffer, counts against the same person as the same key as a string.
+func TestLimiterKeyAsBytesIsTheString(t *testing.T) {
+	l, _ := NewLimiter(1, time.Minute, 2, 0)
+	req := Request{Platform: "slack", UserID: "U123"}
+	if ok, _ := l.Allow("slack\x00U123", t0); !ok {
+		t.Fatal("first request refused")
+	}
+	if ok, _ := l.allow(appendLimitKey(nil, req), "", t0); !ok {
+		t.Fatal("second request (burst of 2) refused")
+	}
+	if ok, _ := l.allow(appendLimitKey(nil, req), "", t0); ok {
+		t.Error("third request allowed: the byte key is not the string key's person")
+	}
+	if ok, _ := l.Allow("slack\x00U124", t0); !ok || l.Len() != 2 {
+		t.Errorf("another person: allowed %v, %d people remembered, want true and 2", ok, l.Len())
+	}
+}
