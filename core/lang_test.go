@@ -32,8 +32,20 @@ func TestDetectLangMixed(t *testing.T) {
 // against the Unicode tables they stand for, on every code point.
 func TestScriptShortcutsMatchUnicode(t *testing.T) {
 	for r := rune(0); r <= unicode.MaxRune; r++ {
-		if isHiragana(r) != unicode.Is(unicode.Hiragana, r) || isKatakana(r) != unicode.Is(unicode.Katakana, r) || isHan(r) != unicode.Is(unicode.Han, r) {
-			t.Fatalf("%U: hiragana %v katakana %v han %v, the tables disagree", r, isHiragana(r), isKatakana(r), isHan(r))
+		if isHan(r) != unicode.Is(unicode.Han, r) {
+			t.Fatalf("isHan(%U) = %v, the table disagrees", r, isHan(r))
+		}
+		want := scriptOther
+		switch {
+		case unicode.Is(unicode.Hiragana, r):
+			want = scriptHiragana
+		case unicode.Is(unicode.Katakana, r):
+			want = scriptKatakana
+		case unicode.Is(unicode.Han, r):
+			want = scriptHan
+		}
+		if got := script(r); got != want {
+			t.Fatalf("script(%U) = %d, the tables say %d", r, got, want)
 		}
 	}
 }

@@ -134,29 +134,9 @@ func fold(b []byte, s string, limit int) ([]byte, bool) {
 	return b, true
 }
 
-// Fast answers for the scripts Japanese is written in: the blocks nearly
-// every kana and kanji come from, and nothing below U+2E80, where the
-// first of them starts; the rest goes to the Unicode tables.
-func isHiragana(r rune) bool {
-	switch {
-	case r < 0x2e80:
-		return false
-	case r >= 0x3041 && r <= 0x3096:
-		return true
-	}
-	return unicode.Is(unicode.Hiragana, r)
-}
-
-func isKatakana(r rune) bool {
-	switch {
-	case r < 0x2e80:
-		return false
-	case r >= 0x30a1 && r <= 0x30fa:
-		return true
-	}
-	return unicode.Is(unicode.Katakana, r)
-}
-
+// isHan is unicode.Is(unicode.Han, r), answering the common CJK block and
+// everything below U+2E80 (where the first kana or kanji starts) without
+// the table.
 func isHan(r rune) bool {
 	switch {
 	case r < 0x2e80:
@@ -167,10 +147,41 @@ func isHan(r rune) bool {
 	return unicode.Is(unicode.Han, r)
 }
 
+// Scripts, as script returns them.
+const (
+	scriptOther = iota
+	scriptHiragana
+	scriptKatakana
+	scriptHan
+)
+
+// script tells which of the three scripts r is in. Scripts do not
+// overlap, so a rune in one script's common block is in no other: the
+// blocks are answered first, then the tables in turn.
+func script(r rune) int {
+	switch {
+	case r < 0x2e80:
+		return scriptOther
+	case r >= 0x3041 && r <= 0x3096:
+		return scriptHiragana
+	case r >= 0x30a1 && r <= 0x30fa:
+		return scriptKatakana
+	case r >= 0x4e00 && r <= 0x9fff:
+		return scriptHan
+	case unicode.Is(unicode.Hiragana, r):
+		return scriptHiragana
+	case unicode.Is(unicode.Katakana, r):
+		return scriptKatakana
+	case unicode.Is(unicode.Han, r):
+		return scriptHan
+	}
+	return scriptOther
+}
+
 // isJapanese reports whether r is kana or a CJK ideograph (after Normalize,
 // katakana is already hiragana).
 func isJapanese(r rune) bool {
-	return r >= 0x2e80 && (isHiragana(r) || isKatakana(r) || isHan(r) || r == 'ー' || r == '々')
+	return r >= 0x2e80 && (script(r) != scriptOther || r == 'ー' || r == '々')
 }
 
 // DetectLang tells which language text is written in: "ja" when it is
@@ -185,16 +196,14 @@ func detectLangNFKC(text string) string {
 	var kana, hira, han, latinWords, latinLetters int
 	inWord := false
 	for _, r := range text {
-		if r >= 0x2e80 {
-			switch {
-			case isHiragana(r):
-				kana++
-				hira++
-			case isKatakana(r):
-				kana++
-			case isHan(r):
-				han++
-			}
+		switch script(r) {
+		case scriptHiragana:
+			kana++
+			hira++
+		case scriptKatakana:
+			kana++
+		case scriptHan:
+			han++
 		}
 		if r < utf8.RuneSelf && (r|0x20 >= 'a' && r|0x20 <= 'z') {
 			latinLetters++
