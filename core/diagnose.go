@@ -97,6 +97,7 @@ type posting struct {
 type bookModel struct {
 	first, n int // its topics are index.topics[first:first+n]
 	lr       *linear
+	about    *About // nil when the playbook does not say
 }
 
 type scratch struct {
@@ -116,6 +117,7 @@ type scratch struct {
 	logitBuf [][]float64
 	books    []int32
 	bookSeen []bool
+	bookOut  []bool // the book's About excludes the text
 	// The keywords found in the text, looked for once per text when a
 	// topic is near enough to need them.
 	kwLooked bool
@@ -153,7 +155,7 @@ func newIndex(books []*Playbook) *index {
 		}
 	}
 	for bi, p := range books {
-		bm := &bookModel{first: len(ix.topics), n: len(p.Topics)}
+		bm := &bookModel{first: len(ix.topics), n: len(p.Topics), about: p.About}
 		ix.books = append(ix.books, bm)
 		for _, t := range p.Topics {
 			ti := int32(len(ix.topics))
@@ -202,6 +204,7 @@ func newIndex(books []*Playbook) *index {
 			best:     make([]float32, len(ix.topics)),
 			bestOOS:  make([]float32, len(ix.books)),
 			bookSeen: make([]bool, len(ix.books)),
+			bookOut:  make([]bool, len(ix.books)),
 			logitBuf: make([][]float64, len(ix.books)),
 			pos:      make([]int32, len(ix.feats)),
 			kwSeen:   make([]bool, len(kwDistinct)),
@@ -395,6 +398,9 @@ func (ix *index) rank(text string) []Match {
 		if b := ix.topicBook[t]; ev >= minEvidence && !s.bookSeen[b] {
 			s.bookSeen[b] = true
 			s.books = append(s.books, b)
+			// A message about another service is not this playbook's,
+			// however near its words (About).
+			s.bookOut[b] = ix.books[b].about.excludes(norm)
 		}
 	}
 
@@ -409,6 +415,9 @@ func (ix *index) rank(text string) []Match {
 			s.probs = append(s.probs, nil)
 		}
 		for _, b := range s.books {
+			if s.bookOut[b] {
+				continue
+			}
 			s.probs[b] = ix.books[b].lr.probs(s.ids, s.raw, norm, &s.logitBuf[b])
 		}
 	}
@@ -416,7 +425,7 @@ func (ix *index) rank(text string) []Match {
 	for _, t := range s.ttouch {
 		b := ix.topicBook[t]
 		ev := float64(s.topic[t])
-		if !s.bookSeen[b] {
+		if !s.bookSeen[b] || s.bookOut[b] {
 			continue
 		}
 		if !ix.trained {
@@ -437,7 +446,7 @@ func (ix *index) rank(text string) []Match {
 		s.topic[t], s.best[t] = 0, 0
 	}
 	for _, b := range s.books {
-		s.bestOOS[b], s.bookSeen[b] = 0, false
+		s.bestOOS[b], s.bookSeen[b], s.bookOut[b] = 0, false, false
 	}
 	for _, k := range s.kwHits {
 		s.kwSeen[k] = false

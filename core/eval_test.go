@@ -45,7 +45,7 @@ func loadEval(t testing.TB, path string) []evalCase {
 // Each file's figures are reported; the targets apply to all together.
 func TestDiagnosisEvaluation(t *testing.T) {
 	kb := mustDefaultKB(t)
-	files := []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv"}
+	files := []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind4.tsv"}
 	if f := os.Getenv("KAIKETSU_EVAL"); f != "" {
 		files = []string{f}
 	}

@@ -287,7 +287,7 @@ func (l *loader) list(parent, n *yaml.Node, field string, max int) List {
 
 func (l *loader) playbook(n *yaml.Node) *Playbook {
 	p := &Playbook{Source: l.file}
-	m := l.fields(n, "", "id", "languages", "title", "description", "contact", "out_of_scope", "topics")
+	m := l.fields(n, "", "id", "languages", "title", "description", "contact", "about", "out_of_scope", "topics")
 	if m == nil {
 		return p
 	}
@@ -321,6 +321,7 @@ func (l *loader) playbook(n *yaml.Node) *Playbook {
 	p.Description = l.text(n, m["description"], "description", false, MaxSummary)
 	p.Contact = l.text(n, m["contact"], "contact", true, MaxStepText)
 	p.OutOfScope = l.list(n, m["out_of_scope"], "out_of_scope", 500)
+	p.About = l.about(m["about"])
 	tn := m["topics"]
 	switch {
 	case tn == nil:
@@ -339,6 +340,55 @@ func (l *loader) playbook(n *yaml.Node) *Playbook {
 		}
 	}
 	return p
+}
+
+// about reads the about block: names (the subject) and others (services
+// whose mention, without a name, means the message is not for this
+// playbook).
+func (l *loader) about(n *yaml.Node) *About {
+	if n == nil {
+		return nil
+	}
+	m := l.fields(n, "about", "names", "others")
+	if m == nil {
+		return nil
+	}
+	a := &About{}
+	seen := map[string]string{} // normalized term -> field it was first in
+	terms := func(key string, required bool) []string {
+		field := join("about", key)
+		v := m[key]
+		switch {
+		case v == nil:
+			if required {
+				l.errf(n, field, "is required: the names people use for this playbook's subject, e.g. [Amazon, アマゾン]")
+			}
+			return nil
+		case v.Kind != yaml.SequenceNode || len(v.Content) == 0:
+			l.errf(v, field, "must be a non-empty list of names")
+			return nil
+		}
+		var out []string
+		for i, item := range v.Content {
+			f := fmt.Sprintf("%s[%d]", field, i)
+			t := l.str(v, item, f, true)
+			if t == "" {
+				continue
+			}
+			norm := Normalize(t)
+			if prev, dup := seen[norm]; dup {
+				l.errf(item, f, "%q is already listed in %s", t, prev)
+				continue
+			}
+			seen[norm] = field
+			out = append(out, t)
+		}
+		return out
+	}
+	a.Names = terms("names", true)
+	a.Others = terms("others", false)
+	a.compile()
+	return a
 }
 
 func (l *loader) topic(n *yaml.Node, field string) *Topic {

@@ -48,6 +48,9 @@ type Playbook struct {
 	// OutOfScope holds phrasings this playbook does not cover; diagnosis
 	// uses them as negative examples.
 	OutOfScope List
+	// About names the playbook's subject and other services people
+	// confuse with it; nil when the playbook does not say.
+	About *About
 
 	// Source names the file the playbook was loaded from.
 	Source string

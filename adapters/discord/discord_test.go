@@ -183,7 +183,7 @@ func TestCommand(t *testing.T) {
 		{"no option: menu in the locale's language", "menu", jaUser, nil, "どうしましたか?", true, ""},
 		{"help: menu", "", enUser, ptr("help"), "What's the trouble?", true, ""},
 		{"en-GB locale", "", who{user: testUser, name: "Bob", locale: "en-GB"}, nil, "What's the trouble?", true, ""},
-		{"nothing fits", "no-match", enUser, ptr("how do I bake sourdough bread at home"), "I'm not sure I can help with that", true, ""},
+		{"nothing fits", "no-match", enUser, ptr("how do I bake sourdough bread at home"), "Which of these is it?", true, ""},
 		{"pasted one-time code", "", enUser, ptr("the code 123456 doesn't work"), "", true, "one-time code"},
 		{"in a DM", "", who{user: testUser, name: "Dee", locale: "ja", dm: true}, ptr("パスワードを忘れた"), jaTitle, true, ""},
 	}

@@ -1,0 +1,78 @@
+package core
+
+import "strings"
+
+// About says what a playbook is about. People describe sign-in trouble
+// with many services in the same words ("forgot my password", "the code
+// never comes"), and the words alone cannot tell Amazon's from Netflix's:
+// the name can. A message that names one of Others and none of Names is
+// about another service, and this playbook does not answer it, however
+// well its words match. A message naming neither is taken to be about the
+// playbook's subject: that is why the person asked this bot.
+type About struct {
+	Names  []string
+	Others []string
+
+	names, others []string // normalized as messages are
+}
+
+// compile normalizes the terms as Diagnose normalizes messages.
+func (a *About) compile() {
+	a.names, a.others = normalizeTerms(a.Names), normalizeTerms(a.Others)
+}
+
+func normalizeTerms(ts []string) []string {
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		if n := strings.TrimSpace(Normalize(t)); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// excludes reports whether a normalized message names another service
+// and not this playbook's subject.
+func (a *About) excludes(norm string) bool {
+	if a == nil || len(a.others) == 0 {
+		return false
+	}
+	other := false
+	for _, t := range a.others {
+		if mentions(norm, t) {
+			other = true
+			break
+		}
+	}
+	if !other {
+		return false
+	}
+	for _, t := range a.names {
+		if mentions(norm, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// mentions reports whether term occurs in s as a word: where the term
+// begins or ends with a Latin letter or digit, the text beside it must not
+// be one ("line" is not in "online"); Japanese has no spaces to require.
+func mentions(s, term string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], term)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(term)
+		if (start == 0 || !wordByte(term[0]) || !wordByte(s[start-1])) &&
+			(end == len(s) || !wordByte(term[len(term)-1]) || !wordByte(s[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func wordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
