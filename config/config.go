@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -113,9 +114,37 @@ func (r *Rate) Decode(s string) error {
 	return nil
 }
 
+// typed are the variables whose values must parse, with how envconfig
+// parses them: envconfig stops at the first that does not, so Load checks
+// them all first to report every one (TestTypedCoversEveryTypedField).
+var typed = []struct {
+	name   string
+	decode func(string) error
+}{
+	{Prefix + "_RETENTION", func(s string) error { return new(Duration).Decode(s) }},
+	{Prefix + "_RATE_LIMIT", func(s string) error { return new(Rate).Decode(s) }},
+	{Prefix + "_RATE_BURST", func(s string) error {
+		if _, err := strconv.ParseInt(s, 0, strconv.IntSize); err != nil {
+			return fmt.Errorf("not a whole number (%w)", err.(*strconv.NumError).Err)
+		}
+		return nil
+	}},
+}
+
 // Load reads and validates the configuration from the process environment.
 func Load() (Config, error) {
 	var c Config
+	var errs []error
+	for _, v := range typed {
+		if s, ok := os.LookupEnv(v.name); ok {
+			if err := v.decode(s); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %v", v.name, err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return c, errors.Join(errs...)
+	}
 	if err := envconfig.Process(Prefix, &c); err != nil {
 		var pe *envconfig.ParseError
 		if errors.As(err, &pe) {

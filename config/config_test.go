@@ -2,6 +2,7 @@ package config
 
 import (
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -158,4 +159,61 @@ func TestUsageListsVariables(t *testing.T) {
 			t.Errorf("Usage does not list %s", name)
 		}
 	}
+}
+
+// TestEveryUnparsableValueAtOnce: envconfig stops at the first value it
+// cannot parse; Load names them all.
+func TestEveryUnparsableValueAtOnce(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("KAIKETSU_RETENTION", "forever-secret")
+	t.Setenv("KAIKETSU_RATE_LIMIT", "lots-secret")
+	t.Setenv("KAIKETSU_RATE_BURST", "many-secret")
+	_, err := Load()
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, name := range []string{"KAIKETSU_RETENTION", "KAIKETSU_RATE_LIMIT", "KAIKETSU_RATE_BURST"} {
+		if !strings.Contains(err.Error(), name+": ") {
+			t.Errorf("%q does not mention %s", err, name)
+		}
+	}
+	if strings.Contains(err.Error(), "secret") {
+		t.Errorf("%q prints a value", err)
+	}
+}
+
+// TestTypedCoversEveryTypedField: every field that is not a plain string
+// is checked before envconfig runs, so that none is reported alone.
+func TestTypedCoversEveryTypedField(t *testing.T) {
+	checked := map[string]bool{}
+	for _, v := range typed {
+		checked[v.name] = true
+	}
+	ct := reflect.TypeOf(Config{})
+	for i := range ct.NumField() {
+		f := ct.Field(i)
+		if f.Type.Kind() == reflect.String {
+			continue
+		}
+		name := f.Tag.Get("envconfig")
+		if name == "" {
+			name = Prefix + "_" + strings.ToUpper(splitWords(f.Name))
+		}
+		if !checked[name] {
+			t.Errorf("field %s (%s) is not in typed", f.Name, name)
+		}
+	}
+}
+
+// splitWords spells a field name as envconfig's split_words does for the
+// names used here (RateBurst -> RATE_BURST).
+func splitWords(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte('_')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
