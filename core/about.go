@@ -14,11 +14,25 @@ type About struct {
 	Others []string
 
 	names, others []string // normalized as messages are
+	// The same in tries, to look for them all in one walk of the
+	// message rather than one search per term (there are dozens).
+	nameTrie, otherTrie *keywordTrie
 }
 
 // compile normalizes the terms as Diagnose normalizes messages.
 func (a *About) compile() {
 	a.names, a.others = normalizeTerms(a.Names), normalizeTerms(a.Others)
+	a.nameTrie, a.otherTrie = newKeywordTrie(distinct(a.names)), newKeywordTrie(distinct(a.others))
+}
+
+func distinct(ts []string) []string {
+	var out []string
+	for _, t := range ts {
+		if !contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func normalizeTerms(ts []string) []string {
@@ -36,6 +50,9 @@ func normalizeTerms(ts []string) []string {
 func (a *About) excludes(norm string) bool {
 	if a == nil || len(a.others) == 0 {
 		return false
+	}
+	if a.otherTrie != nil && a.nameTrie != nil {
+		return a.otherTrie.mentionsAny(norm) && !a.nameTrie.mentionsAny(norm)
 	}
 	other := false
 	for _, t := range a.others {
@@ -65,12 +82,37 @@ func mentions(s, term string) bool {
 			return false
 		}
 		start, end := i+j, i+j+len(term)
-		if (start == 0 || !wordByte(term[0]) || !wordByte(s[start-1])) &&
-			(end == len(s) || !wordByte(term[len(term)-1]) || !wordByte(s[end])) {
+		if wordAt(s, term, start, end) {
 			return true
 		}
 		i = start + 1
 	}
+}
+
+// mentionsAny reports whether mentions(s, t) for any of the trie's words
+// t: every occurrence of every word is where a walk from some byte of s
+// reaches the word's node.
+func (t *keywordTrie) mentionsAny(s string) bool {
+	for i := 0; i < len(s); i++ {
+		n := t.root[s[i]]
+		for j := i + 1; n != 0; j++ {
+			if k := t.end[n]; k >= 0 && wordAt(s, t.words[k], i, j) {
+				return true
+			}
+			if j == len(s) {
+				break
+			}
+			n = t.child(n, s[j])
+		}
+	}
+	return false
+}
+
+// wordAt reports whether term, found at s[start:end], stands there as a
+// word (see mentions).
+func wordAt(s, term string, start, end int) bool {
+	return (start == 0 || !wordByte(term[0]) || !wordByte(s[start-1])) &&
+		(end == len(s) || !wordByte(term[len(term)-1]) || !wordByte(s[end]))
 }
 
 func wordByte(c byte) bool {

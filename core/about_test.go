@@ -1,6 +1,9 @@
 package core
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 func TestAboutExcludes(t *testing.T) {
 	a := &About{
@@ -37,5 +40,56 @@ func TestAboutExcludes(t *testing.T) {
 	var none *About
 	if none.excludes(Normalize("forgot my netflix password")) {
 		t.Error("a playbook without about excludes a message")
+	}
+}
+
+// TestAboutTriesAreTheTerms checks excludes through the tries against the
+// same About searching term by term, on the shipped playbook's terms and
+// the evaluation texts, and on short terms and texts made to overlap.
+func TestAboutTriesAreTheTerms(t *testing.T) {
+	check := func(a *About, texts []string) {
+		t.Helper()
+		plain := *a
+		plain.nameTrie, plain.otherTrie = nil, nil
+		for _, text := range texts {
+			n := Normalize(text)
+			if got, want := a.excludes(n), plain.excludes(n); got != want {
+				t.Fatalf("excludes(%q) = %v through the tries, %v term by term", n, got, want)
+			}
+		}
+	}
+	var texts []string
+	for _, f := range []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv"} {
+		for _, c := range loadEval(t, f) {
+			texts = append(texts, c.text)
+		}
+	}
+	for _, p := range mustDefaultKB(t).Playbooks() {
+		if p.About != nil {
+			check(p.About, texts)
+		}
+	}
+	r := rand.New(rand.NewPCG(14, 15))
+	word := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "ab1 .あ"[r.IntN(6)]
+		}
+		return string(b)
+	}
+	for range 200 {
+		a := &About{}
+		for range 1 + r.IntN(4) {
+			a.Names = append(a.Names, word(1+r.IntN(3)))
+		}
+		for range 1 + r.IntN(6) {
+			a.Others = append(a.Others, word(1+r.IntN(3)))
+		}
+		a.compile()
+		texts = texts[:0]
+		for range 50 {
+			texts = append(texts, word(r.IntN(12)))
+		}
+		check(a, texts)
 	}
 }
