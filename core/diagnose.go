@@ -446,8 +446,12 @@ func (ix *index) rank(text string) []Match {
 		s.topic[t], s.best[t] = 0, 0
 	}
 	for _, b := range s.books {
-		s.bestOOS[b], s.bookSeen[b], s.bookOut[b] = 0, false, false
+		s.bookSeen[b], s.bookOut[b] = false, false
 	}
+	// Out-of-scope similarities are recorded for every book an example
+	// touched, not only the books in s.books: all are cleared, or one text
+	// would weigh on the next diagnosed with this scratch.
+	clear(s.bestOOS)
 	for _, k := range s.kwHits {
 		s.kwSeen[k] = false
 	}

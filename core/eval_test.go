@@ -3,6 +3,7 @@ package core
 import (
 	"bufio"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -96,4 +97,29 @@ func pct(a, b int) float64 {
 		return 0
 	}
 	return 100 * float64(a) / float64(b)
+}
+
+// TestDiagnosisIndependentOfOrder: a diagnosis depends on its text alone,
+// not on what the same scratch space diagnosed before. Two knowledge bases
+// diagnose every evaluation text, one in file order and one in reverse.
+func TestDiagnosisIndependentOfOrder(t *testing.T) {
+	var texts []string
+	for _, f := range []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind4.tsv"} {
+		for _, c := range loadEval(t, f) {
+			texts = append(texts, c.text)
+		}
+	}
+	forward, backward := mustDefaultKB(t), mustDefaultKB(t)
+	got := make(map[string][]Match, len(texts))
+	for _, text := range texts {
+		got[text] = forward.Diagnose(text)
+	}
+	for i := len(texts) - 1; i >= 0; i-- {
+		text := texts[i]
+		want := backward.Diagnose(text)
+		same := func(a, b Match) bool { return a.Topic.ID == b.Topic.ID && a.Score == b.Score }
+		if !slices.EqualFunc(got[text], want, same) {
+			t.Errorf("%q diagnosed in file order: %v; in reverse order: %v", text, got[text], want)
+		}
+	}
 }
