@@ -93,3 +93,27 @@ func TestAboutTriesAreTheTerms(t *testing.T) {
 		check(a, texts)
 	}
 }
+
+// TestShippedAboutKeepsAmazonTrouble: the shipped playbook's other
+// services leave out words people use when describing Amazon trouble:
+// naming a bank, an e-mail provider or Windows must not hide a topic,
+// least of all the urgent takeover one.
+func TestShippedAboutKeepsAmazonTrouble(t *testing.T) {
+	kb := mustDefaultKB(t)
+	for text, want := range map[string]string{
+		"my account was hacked, my bank says there are orders I didn't make": "account-takeover",
+		"銀行から不正利用の連絡があった、アカウント乗っ取られたかも":                                      "account-takeover",
+		"I forgot which email I used, maybe my outlook address":              "forgot-email",
+		"the verification code never arrives, I'm on windows":                "verification-code",
+		"forgot my netflix password":                                         "",
+		"インスタ乗っ取られた":                                                         "",
+	} {
+		got := ""
+		if ms := kb.Diagnose(text); len(ms) > 0 {
+			got = ms[0].Topic.ID
+		}
+		if got != want {
+			t.Errorf("Diagnose(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
