@@ -1,6 +1,9 @@
 package core
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // diagnosisCache remembers the diagnoses of recent texts. People often type
 // the same few things ("help", "ログインできない", a pasted error message),
@@ -40,6 +43,10 @@ func (c *diagnosisCache) put(text string, ms []Match) {
 	if len(text) > maxCachedText {
 		return
 	}
+	// A copy: the caller's string may share memory with a whole request
+	// (the Discord decoder cuts every field from one allocation), which
+	// the cache would otherwise keep alive.
+	text = strings.Clone(text)
 	c.mu.Lock()
 	c.putLocked(text, ms)
 	c.mu.Unlock()
