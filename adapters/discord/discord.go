@@ -159,6 +159,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, http.StatusUnauthorized, "missing request signature")
 		return
 	}
+	// What can be refused without the body is refused before reading it:
+	// a client that declares more than it sends would otherwise hold the
+	// connection until the read timeout.
+	if len(sig) != 2*ed25519.SignatureSize {
+		h.log.Info("discord: rejected request with an invalid signature")
+		h.reject(w, http.StatusUnauthorized, "invalid request signature")
+		return
+	}
+	if r.ContentLength > MaxBody {
+		h.reject(w, http.StatusRequestEntityTooLarge, "request body too large")
+		return
+	}
 	bp := bodyBufs.Get().(*[]byte)
 	defer putBody(bp)
 	// The body is read after the timestamp: the signed message is the two

@@ -124,6 +124,17 @@ func TestBadRequests(t *testing.T) {
 		{"unknown type", f.interaction(discordgo.InteractionType(42), enUser, map[string]any{}, nil), http.StatusBadRequest, "unsupported interaction type 42"},
 		{"oversize", big, http.StatusRequestEntityTooLarge, "too large"},
 	}
+	// A body declared larger than the limit is refused before it is read
+	// (a client sending less than it declares would hold the connection).
+	t.Run("declared oversize", func(t *testing.T) {
+		r := f.sign([]byte(`{"type":1}`), testNow)
+		r.ContentLength = MaxBody + 1
+		rec := httptest.NewRecorder()
+		f.h.ServeHTTP(rec, r)
+		if rec.Code != http.StatusRequestEntityTooLarge {
+			t.Errorf("status %d, want 413", rec.Code)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := f.post(tt.body)

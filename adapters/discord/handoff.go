@@ -218,7 +218,9 @@ func (h *Handler) cardAction(ctx context.Context, in *discordgo.Interaction, cus
 	}
 	agent := req.UserID
 	hf, err := st.Handoff(ctx, id)
-	if errors.Is(err, core.ErrNotFound) {
+	if errors.Is(err, core.ErrNotFound) || (err == nil && hf.Platform != Platform) {
+		// Cards are only posted on their own platform: a click naming
+		// another platform's hand-off is forged or confused.
 		return note("lost", id)
 	}
 	if err != nil {

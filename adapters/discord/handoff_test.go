@@ -329,6 +329,18 @@ func TestHandoffCardBadClicks(t *testing.T) {
 	if h, _ := f.store.Handoff(context.Background(), 1); h.Status != core.HandoffOpen {
 		t.Errorf("bad clicks changed the hand-off to %s", h.Status)
 	}
+	// A Slack hand-off named from a Discord card is not found.
+	sh := &core.Handoff{Platform: "slack", Requester: "U0REQUEST", Status: core.HandoffOpen, CreatedAt: time.Now()}
+	if err := f.store.CreateHandoff(context.Background(), sh); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := f.ok(f.click(agent("1180000000000000301", "Aiko"), fmt.Sprintf("ho:claim:%d", sh.ID), map[string]any{"id": "1", "channel_id": supportChannel}))
+	if d := checkLimits(t, r); r.Type != 4 || !strings.Contains(d.Content, "can't find hand-off") {
+		t.Errorf("claim of a Slack hand-off answered type %d %q", r.Type, d.Content)
+	}
+	if h, _ := f.store.Handoff(context.Background(), sh.ID); h.Status != core.HandoffOpen {
+		t.Errorf("a Discord click changed a Slack hand-off to %s", h.Status)
+	}
 }
 
 // The requester may mark their own hand-off solved (they may have fixed

@@ -17,7 +17,14 @@ type form struct {
 
 type formPair struct{ key, value string }
 
-var errSemicolon = errors.New("invalid semicolon separator in query")
+var (
+	errSemicolon     = errors.New("invalid semicolon separator in query")
+	errTooManyFields = errors.New("number of parameters exceeds limit")
+)
+
+// maxFormFields is url.ParseQuery's limit on the fields of one query (Go's
+// urlmaxqueryparams default).
+const maxFormFields = 10000
 
 // parse reads body as url.ParseQuery does: pairs separated by '&', empty
 // segments skipped, a segment with ';' rejected, keys and values
@@ -25,6 +32,10 @@ var errSemicolon = errors.New("invalid semicolon separator in query")
 // then gives what url.Values.Get would.
 func (f *form) parse(body string) error {
 	f.pairs = f.small[:0]
+	// url.ParseQuery refuses more than maxFormFields fields at once.
+	if strings.Count(body, "&") >= maxFormFields {
+		return errTooManyFields
+	}
 	var first error
 	for body != "" {
 		var seg string

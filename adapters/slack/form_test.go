@@ -65,6 +65,9 @@ func TestFormMatchesParseQuery(t *testing.T) {
 		many = append(many, "k"+strings.Repeat("x", i)+"=v")
 	}
 	checkFormMatchesParseQuery(t, strings.Join(many, "&"))
+	// url.ParseQuery's limit on the number of fields, at and over it.
+	checkFormMatchesParseQuery(t, "user_id=U1"+strings.Repeat("&", maxFormFields-1))
+	checkFormMatchesParseQuery(t, "user_id=U1"+strings.Repeat("&", maxFormFields))
 }
 
 func FuzzForm(f *testing.F) {

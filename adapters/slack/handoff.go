@@ -182,7 +182,13 @@ func (b *Bot) cardClick(ctx context.Context, c click) {
 		return
 	}
 	ref := "#" + strconv.FormatInt(id, 10)
-	if h, err := b.store.Handoff(ctx, id); err == nil {
+	if h, err := b.store.Handoff(ctx, id); err == nil && h.Platform != Platform {
+		// Cards are only posted on their own platform: a click naming
+		// another platform's hand-off is forged or confused.
+		b.log.Info("slack: card click for another platform's hand-off", "handoff", id, "user", agent)
+		note(escape(text("note-notfound", lang)))
+		return
+	} else if err == nil {
 		ref = escape(h.Ref)
 		if parts[1] == verbClaim && h.Requester == agent && h.Platform == Platform && h.Status == core.HandoffOpen {
 			// People do not claim their own hand-off: they are the one who

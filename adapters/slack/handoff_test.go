@@ -342,3 +342,23 @@ func TestGoldenCard(t *testing.T) {
 		})
 	}
 }
+
+// TestCardClickForAnotherPlatform: a card click naming a Discord hand-off
+// (forged, or from a confused client) changes nothing.
+func TestCardClickForAnotherPlatform(t *testing.T) {
+	tb := newTestBot(t, nil)
+	ctx := context.Background()
+	h := &core.Handoff{Platform: "discord", Requester: "1180000000000000001", Status: core.HandoffOpen, CreatedAt: time.Now()}
+	if err := tb.store.CreateHandoff(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	js := clickJSON("U0AGENTA", "C0SUPPORT", fmt.Sprintf("ho:claim:%d", h.ID), fmt.Sprint(h.ID), tb.fake.responseURL("x"), false)
+	tb.do(signed("/slack/interactions", formType, "payload="+urlQueryEscape(js), time.Now()))
+	tb.drain(t)
+	if m, _ := tb.lastResponse(t); m.ReplaceOriginal || !strings.Contains(m.Text, "can't find that hand-off") {
+		t.Errorf("answered %+v", m)
+	}
+	if got, _ := tb.store.Handoff(ctx, h.ID); got.Status != core.HandoffOpen || got.ClaimedBy != "" {
+		t.Errorf("a Slack click claimed a Discord hand-off: %+v", got)
+	}
+}

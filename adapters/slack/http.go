@@ -177,7 +177,9 @@ func (b *Bot) Interactions(w http.ResponseWriter, r *http.Request) {
 		c, err = parseClick(q.get("payload"))
 	}
 	if err != nil {
-		b.log.Warn("slack: malformed interaction payload", "err", err)
+		// Not the error itself: a parser's message may quote the payload,
+		// which holds the response_url (a capability to post as the app).
+		b.log.Warn("slack: malformed interaction payload", "bytes", len(body))
 		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 		return
 	}

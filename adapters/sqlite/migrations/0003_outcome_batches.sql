@@ -6,7 +6,8 @@
 -- one row per batch costs about what one outcome did. Single outcomes
 -- (RecordOutcome) still go to the outcomes table. all_outcomes reads both
 -- as rows, for SQL users:
---   SELECT topic, kind, count(*) FROM all_outcomes GROUP BY 1, 2;
+--   SELECT topic, kind, count(DISTINCT walk) FROM all_outcomes GROUP BY 1, 2;
+-- (records are append-only: a double click is two rows, one walk)
 CREATE TABLE outcome_batches (
 	id       INTEGER PRIMARY KEY,
 	first_at INTEGER NOT NULL, -- the earliest "at" in the batch
