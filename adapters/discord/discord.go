@@ -156,6 +156,7 @@ var ErrUnsupported = errors.New("unsupported interaction type")
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sig, ts := r.Header.Get("X-Signature-Ed25519"), r.Header.Get("X-Signature-Timestamp")
 	if sig == "" || ts == "" {
+		unread(w)
 		h.reject(w, http.StatusUnauthorized, "missing request signature")
 		return
 	}
@@ -163,11 +164,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// a client that declares more than it sends would otherwise hold the
 	// connection until the read timeout.
 	if len(sig) != 2*ed25519.SignatureSize {
+		unread(w)
 		h.log.Info("discord: rejected request with an invalid signature")
 		h.reject(w, http.StatusUnauthorized, "invalid request signature")
 		return
 	}
 	if r.ContentLength > MaxBody {
+		unread(w)
 		h.reject(w, http.StatusRequestEntityTooLarge, "request body too large")
 		return
 	}
@@ -333,6 +336,12 @@ func (h *Handler) fresh(ts string) bool {
 	d := h.now().Sub(time.Unix(sec, 0))
 	return d <= MaxSkew && d >= -MaxSkew
 }
+
+// unread marks a response to a request whose body was not read: the
+// connection is closed after it, so that net/http does not first wait for
+// a body the client may never send (it reads what is left to reuse the
+// connection, up to the read timeout).
+func unread(w http.ResponseWriter) { w.Header().Set("Connection", "close") }
 
 func (h *Handler) reject(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})

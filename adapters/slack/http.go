@@ -33,11 +33,13 @@ func (b *Bot) verified(w http.ResponseWriter, r *http.Request) (body []byte, ok 
 	// or whose timestamp is outside the five-minute window.
 	sh, err := b.signer.headers(r.Header, time.Now())
 	if err != nil {
+		closeUnread(w)
 		b.log.Warn("slack: rejected request", "path", r.URL.Path, "reason", err.Error())
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false
 	}
 	if r.ContentLength > maxBody {
+		closeUnread(w)
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return nil, false
 	}
@@ -57,6 +59,12 @@ func (b *Bot) verified(w http.ResponseWriter, r *http.Request) (body []byte, ok 
 	}
 	return body, true
 }
+
+// closeUnread marks a response to a request whose body was not read: the
+// connection is closed after it, so that net/http does not first wait for
+// a body the client may never send (it reads what is left to reuse the
+// connection, up to the read timeout).
+func closeUnread(w http.ResponseWriter) { w.Header().Set("Connection", "close") }
 
 // readBody reads all of r as io.ReadAll does, into one buffer of the
 // declared length when there is one (io.ReadAll starts at 512 bytes and
