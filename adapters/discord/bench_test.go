@@ -20,7 +20,7 @@ import (
 
 	"github.com/kaiketsu/kaiketsu/adapters/discord"
 	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
-	"github.com/kaiketsu/kaiketsu/adapters/memstore"
+	"github.com/kaiketsu/kaiketsu/adapters/storetest"
 	"github.com/kaiketsu/kaiketsu/core"
 )
 
@@ -41,7 +41,7 @@ func newBench(tb testing.TB) *bench {
 	}
 	eng, err := core.NewEngine(core.NewKB(books...), core.Options{
 		Key:   []byte("discord bench key, at least 16 bytes"),
-		Store: memstore.New(),
+		Store: storetest.Serving(tb),
 	})
 	if err != nil {
 		tb.Fatal(err)

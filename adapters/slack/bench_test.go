@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
-	"github.com/kaiketsu/kaiketsu/adapters/memstore"
 	slackedge "github.com/kaiketsu/kaiketsu/adapters/slack"
+	"github.com/kaiketsu/kaiketsu/adapters/storetest"
 	"github.com/kaiketsu/kaiketsu/core"
 )
 
@@ -58,7 +58,7 @@ func newBenchLog(tb testing.TB, log *slog.Logger) *bench {
 	}
 	eng, err := core.NewEngine(core.NewKB(books...), core.Options{
 		Key:   []byte("slack bench key, at least 16 bytes"),
-		Store: memstore.New(),
+		Store: storetest.Serving(tb),
 	})
 	if err != nil {
 		tb.Fatal(err)
