@@ -14,16 +14,35 @@ var HTML = Escapes{'&': `\u0026`, '<': `\u003c`, '>': `\u003e`}
 
 const hexDigits = "0123456789abcdef"
 
+// plainASCII and plainHTML say which bytes are copied as they are: ASCII
+// from space on, but for the quote and the backslash, and with plainHTML
+// but for &, < and > too. Bytes from 0x80 on are false: they start
+// characters looked at one by one.
+var plainASCII, plainHTML = func() (a, h [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		a[c] = c != '"' && c != '\\'
+		h[c] = a[c] && c != '&' && c != '<' && c != '>'
+	}
+	return a, h
+}()
+
 // AppendBody appends s as encoding/json writes a string, without the
 // quotes: control characters, quotes and backslashes escaped, U+2028 and
 // U+2029 escaped, invalid UTF-8 as U+FFFD, and &, < and > as special says
 // (encoding/json's default with &HTML, as they are with nil).
 func AppendBody(buf []byte, s string, special *Escapes) []byte {
+	plain := &plainASCII
+	if special != nil {
+		plain = &plainHTML
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && (special == nil || (c != '<' && c != '>' && c != '&')) {
+			if plain[c] {
 				i++
+				for i < len(s) && plain[s[i]] {
+					i++
+				}
 				continue
 			}
 			buf = append(buf, s[start:i]...)

@@ -52,3 +52,19 @@ func FuzzMatchesEncoder(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkAppendBody(b *testing.B) {
+	texts := map[string]string{
+		"en": strings.Repeat("Open the Amazon sign-in screen and click \"Forgot your password?\" below the box. ", 8),
+		"ja": strings.Repeat("Amazonのログイン画面を開き、パスワード入力欄の下の「パスワードをお忘れですか?」を押します。", 8),
+	}
+	for name, s := range texts {
+		b.Run(name, func(b *testing.B) {
+			buf := make([]byte, 0, 4096)
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				buf = AppendBody(buf[:0], s, &HTML)
+			}
+		})
+	}
+}
