@@ -26,6 +26,10 @@ type Store interface {
 	SolveHandoff(ctx context.Context, id int64, agent string, at time.Time) (*Handoff, error)
 	// SetHandoffCard records where the hand-off's card was posted.
 	SetHandoffCard(ctx context.Context, id int64, card string) error
+	// SwapHandoffCard sets the card to new only if it is old, atomically,
+	// and reports whether it did: of several instances about to post the
+	// same card, exactly one wins. ErrNotFound for an unknown id.
+	SwapHandoffCard(ctx context.Context, id int64, old, new string) (bool, error)
 	// ListHandoffs returns hand-offs with one of the statuses (all when
 	// none is given), newest first, at most limit.
 	ListHandoffs(ctx context.Context, limit int, status ...HandoffStatus) ([]*Handoff, error)

@@ -113,6 +113,21 @@ func (s *Store) SetHandoffCard(_ context.Context, id int64, card string) error {
 	return nil
 }
 
+// SwapHandoffCard implements core.Store.
+func (s *Store) SwapHandoffCard(_ context.Context, id int64, old, new string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, err := s.get(id)
+	if err != nil {
+		return false, err
+	}
+	if h.Card != old {
+		return false, nil
+	}
+	h.Card = new
+	return true, nil
+}
+
 // ListHandoffs implements core.Store.
 func (s *Store) ListHandoffs(_ context.Context, limit int, status ...core.HandoffStatus) ([]*core.Handoff, error) {
 	s.mu.Lock()

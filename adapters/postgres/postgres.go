@@ -142,6 +142,22 @@ func (s *Store) SetHandoffCard(ctx context.Context, id int64, card string) error
 	return nil
 }
 
+// SwapHandoffCard implements core.Store: one conditional UPDATE, atomic
+// under PostgreSQL's row lock.
+func (s *Store) SwapHandoffCard(ctx context.Context, id int64, old, new string) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE handoffs SET card = $1 WHERE id = $2 AND card = $3`, new, id, old)
+	if err != nil {
+		return false, fmt.Errorf("swap hand-off %d card: %w", id, err)
+	}
+	if tag.RowsAffected() == 1 {
+		return true, nil
+	}
+	if _, err := s.Handoff(ctx, id); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
 // ListHandoffs implements core.Store.
 func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.HandoffStatus) ([]*core.Handoff, error) {
 	q := `SELECT ` + sqlstore.HandoffColumns + ` FROM handoffs`

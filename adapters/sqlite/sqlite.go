@@ -166,6 +166,26 @@ func (s *Store) SetHandoffCard(ctx context.Context, id int64, card string) error
 	return nil
 }
 
+// SwapHandoffCard implements core.Store: one conditional UPDATE, which
+// SQLite serialises with every other writer of the file.
+func (s *Store) SwapHandoffCard(ctx context.Context, id int64, old, new string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE handoffs SET card = ? WHERE id = ? AND card = ?`, new, id, old)
+	if err != nil {
+		return false, fmt.Errorf("swap hand-off %d card: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("swap hand-off %d card: %w", id, err)
+	}
+	if n == 1 {
+		return true, nil
+	}
+	if _, err := s.Handoff(ctx, id); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
 // ListHandoffs implements core.Store.
 func (s *Store) ListHandoffs(ctx context.Context, limit int, status ...core.HandoffStatus) ([]*core.Handoff, error) {
 	q := `SELECT ` + sqlstore.HandoffColumns + ` FROM handoffs`

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,6 +64,7 @@ func RunShared(t *testing.T, newDB func(t *testing.T) Opener) {
 	}{
 		{"StartTogether", testStartTogether},
 		{"ConcurrentClaims", testConcurrentClaims},
+		{"CardSwapContest", testCardSwapContest},
 		{"FirstSeenAcrossInstances", testFirstSeenShared},
 		{"Restart", testRestart},
 	}
@@ -264,6 +266,29 @@ func testCard(t *testing.T, s core.Store) {
 	// The card survives a claim.
 	if c, err := s.ClaimHandoff(ctx, h.ID, "UAGENT1", t0); err != nil || c.Card != "C0SUPPORT/1700000000.000100" {
 		t.Errorf("ClaimHandoff = card %q, %v; want the card kept", c.Card, err)
+	}
+
+	// SwapHandoffCard changes the card only from the value given.
+	for _, tt := range []struct {
+		old, new string
+		want     bool
+		card     string
+	}{
+		{"C0SUPPORT/wrong", "posting:1", false, ""},
+		{"", "posting:1", true, "posting:1"},
+		{"", "posting:2", false, "posting:1"},
+		{"posting:1", "C0SUPPORT/2.3", true, "C0SUPPORT/2.3"},
+	} {
+		ok, err := s.SwapHandoffCard(ctx, other.ID, tt.old, tt.new)
+		if err != nil || ok != tt.want {
+			t.Errorf("SwapHandoffCard(%q -> %q) = %v, %v; want %v", tt.old, tt.new, ok, err, tt.want)
+		}
+		if got := get(t, s, other.ID).Card; got != tt.card {
+			t.Errorf("after SwapHandoffCard(%q -> %q) card = %q, want %q", tt.old, tt.new, got, tt.card)
+		}
+	}
+	if _, err := s.SwapHandoffCard(ctx, 999999, "", "x"); !errors.Is(err, core.ErrNotFound) {
+		t.Errorf("SwapHandoffCard of an unknown id: %v, want ErrNotFound", err)
 	}
 }
 
@@ -548,6 +573,44 @@ func testStartTogether(t *testing.T, open Opener) {
 	if len(got) != n || core.Totals(core.Summarize(got)).Started != 1 {
 		t.Errorf("%d outcomes recorded through %d instances counted as %d walkthroughs, want %d records and 1 walkthrough",
 			len(got), n, core.Totals(core.Summarize(got)).Started, n)
+	}
+}
+
+// testCardSwapContest: instances racing to post the same card (a sweep
+// after a restart) take it in turn through SwapHandoffCard: exactly one
+// of many concurrent swaps from the same value wins.
+func testCardSwapContest(t *testing.T, open Opener) {
+	a, b := mustOpen(t, open), mustOpen(t, open)
+	ctx := context.Background()
+	for round := range 5 {
+		h := create(t, a, sample("U1"))
+		const n = 40
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			s := a
+			if i%2 == 1 {
+				s = b
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				ok, err := s.SwapHandoffCard(ctx, h.ID, "", fmt.Sprintf("posting:%d", i))
+				if err != nil {
+					t.Errorf("round %d: SwapHandoffCard: %v", round, err)
+				}
+				if ok {
+					wins.Add(1)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if w := wins.Load(); w != 1 {
+			t.Errorf("round %d: %d of %d concurrent swaps won, want exactly 1", round, w, n)
+		}
 	}
 }
 
