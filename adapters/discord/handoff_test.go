@@ -379,6 +379,27 @@ func TestHandoffCardNeverPosted(t *testing.T) {
 	if len(hs) != 1 || hs[0].Card != "" {
 		t.Fatalf("open hand-offs %+v, want one without a card", hs)
 	}
+
+	// Sweeps: none before the first post has had time to give up; then
+	// one that fails (Discord still down: the last three faults), one that
+	// posts the card, and one with nothing left to do.
+	ctx := context.Background()
+	created := hs[0].CreatedAt
+	f.h.now = func() time.Time { return created.Add(time.Minute) }
+	f.h.RepostCards(ctx)
+	if _, _, n, _ := fd.snapshot(); n != 3 {
+		t.Errorf("a sweep right after the hand-off tried to post (%d attempts)", n)
+	}
+	f.h.now = func() time.Time { return created.Add(core.CardRetryAfter + time.Minute) }
+	for _, want := range []int{6, 7, 7} {
+		f.h.RepostCards(ctx)
+		if _, _, n, _ := fd.snapshot(); n != want {
+			t.Errorf("after a sweep: %d attempts, want %d", n, want)
+		}
+	}
+	if h, _ := f.store.Handoff(ctx, hs[0].ID); !core.CardPosted(h.Card) {
+		t.Errorf("card %q after the sweeps, want it posted", h.Card)
+	}
 }
 
 // Shutdown while Discord is rate limiting for long: Drain gives up at its
@@ -395,7 +416,11 @@ func TestDrainDeadline(t *testing.T) {
 		o.Client = NewClient(srv.URL, "bot-token", srv.Client(), nil)
 		o.SupportChannel = supportChannel
 	})
-	f.h.postCard(&core.Handoff{ID: 1, Ref: "K-1", Platform: Platform, Requester: testUser, Lang: "en"})
+	hf := &core.Handoff{Platform: Platform, Requester: testUser, Lang: "en", Status: core.HandoffOpen}
+	if err := f.store.CreateHandoff(context.Background(), hf); err != nil {
+		t.Fatal(err)
+	}
+	f.h.postCard(hf)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	if err := f.h.Drain(ctx); err == nil {

@@ -122,11 +122,26 @@ func renderCard(h *core.Handoff, lang, topic, iter string) Message {
 // postCard posts a stored hand-off to the support channel, retrying with
 // exponential backoff (rate limits, Slack down, network). The hand-off is
 // already stored, so a card that cannot be posted loses nothing: it is
-// logged and `kaiketsu handoffs` lists it.
+// logged, `kaiketsu handoffs` lists it, and a later sweep (RepostCards)
+// posts it. Instances agree on who posts a card through the store
+// (core.ClaimCard), so that a sweep never posts a card twice.
 func (b *Bot) postCard(ctx context.Context, h *core.Handoff) {
 	if b.api == nil || b.opt.SupportChannel == "" {
 		b.log.Info("slack: hand-off stored; no support channel to post it to", "handoff", h.ID, "ref", h.Ref)
 		return
+	}
+	marker := ""
+	if b.store != nil {
+		m, ok, err := core.ClaimCard(ctx, b.store, h, b.now())
+		if err != nil {
+			b.log.Error("slack: hand-off card not posted; a later sweep will try again", "handoff", h.ID, "err", err)
+			return
+		}
+		if !ok {
+			b.log.Debug("slack: hand-off card already posted or being posted", "handoff", h.ID)
+			return
+		}
+		marker = m
 	}
 	m := renderCard(h, b.opt.DefaultLang, b.topicTitle(h, b.opt.DefaultLang), newIter())
 	var ch, ts string
@@ -141,8 +156,14 @@ func (b *Bot) postCard(ctx context.Context, h *core.Handoff) {
 		return err
 	})
 	if err != nil {
-		b.log.Error("slack: hand-off card not posted; the hand-off is stored and `kaiketsu handoffs` lists it",
+		b.log.Error("slack: hand-off card not posted; the hand-off is stored, `kaiketsu handoffs` lists it and a later sweep will try again",
 			"handoff", h.ID, "ref", h.Ref, "channel", b.opt.SupportChannel, "err", err)
+		if marker != "" {
+			// Not ctx: it may be what ended the post.
+			if err := core.ReleaseCard(context.WithoutCancel(ctx), b.store, h.ID, marker); err != nil {
+				b.log.Error("slack: release hand-off card", "handoff", h.ID, "err", err)
+			}
+		}
 		return
 	}
 	if b.store != nil {
@@ -151,6 +172,27 @@ func (b *Bot) postCard(ctx context.Context, h *core.Handoff) {
 		}
 	}
 	b.log.Info("slack: hand-off card posted", "handoff", h.ID, "ref", h.Ref, "channel", ch)
+}
+
+// RepostCards posts the cards of Slack hand-offs that were never posted
+// (core.CardsToPost): the platform was down for longer than the retries,
+// or the process stopped first. kaiketsu serve runs it now and then.
+func (b *Bot) RepostCards(ctx context.Context) {
+	if b.api == nil || b.opt.SupportChannel == "" || b.store == nil {
+		return
+	}
+	hs, err := core.CardsToPost(ctx, b.store, Platform, b.now())
+	if err != nil {
+		b.log.Error("slack: look for hand-off cards to post", "err", err)
+		return
+	}
+	for _, h := range hs {
+		if ctx.Err() != nil {
+			return
+		}
+		b.log.Info("slack: posting a hand-off card that was not posted", "handoff", h.ID, "ref", h.Ref)
+		b.postCard(ctx, h)
+	}
 }
 
 // cardClick handles Claim and Mark solved on a hand-off card.

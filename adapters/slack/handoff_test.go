@@ -362,3 +362,44 @@ func TestCardClickForAnotherPlatform(t *testing.T) {
 		t.Errorf("a Slack click claimed a Discord hand-off: %+v", got)
 	}
 }
+
+// TestRepostCards: a card that could not be posted is posted by a later
+// sweep, once, and only when its first post has had time to give up.
+func TestRepostCards(t *testing.T) {
+	now := time.Now()
+	clock := func() time.Time { return now }
+	tb := newTestBot(t, func(o *Options) { o.CardAttempts = 2; o.Now = func() time.Time { return clock() } })
+	tb.fake.failNext("chat.postMessage", fault{Status: 500}, fault{Status: 500})
+	h := handOff(t, tb, "U0REQUEST")
+	now = h.CreatedAt // the test engine's clock
+	ctx := context.Background()
+	posts := func() int {
+		n := 0
+		for _, c := range tb.fake.callsTo("chat.postMessage") {
+			if c.Form.Get("channel") == "C0SUPPORT" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := posts(); n != 2 {
+		t.Fatalf("%d tries of the first post, want 2", n)
+	}
+	tb.RepostCards(ctx) // too early: the first post might still be retrying
+	if n := posts(); n != 2 {
+		t.Errorf("a sweep right after the hand-off posted its card (%d tries)", n)
+	}
+	clock = func() time.Time { return now.Add(core.CardRetryAfter + time.Minute) }
+	tb.RepostCards(ctx)
+	if n := posts(); n != 3 {
+		t.Errorf("%d tries after the sweep, want 3", n)
+	}
+	got, _ := tb.store.Handoff(ctx, h.ID)
+	if !core.CardPosted(got.Card) {
+		t.Errorf("card %q not recorded after the sweep", got.Card)
+	}
+	tb.RepostCards(ctx)
+	if n := posts(); n != 3 {
+		t.Errorf("a second sweep posted the card again (%d tries)", n)
+	}
+}

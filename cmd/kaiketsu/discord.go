@@ -59,12 +59,13 @@ func mountDiscord(ctx context.Context, d *deps) (*edge, error) {
 		if cfg.DiscordBotToken != "" {
 			d.log.Info("discord: serving interactions at /discord/interactions; the Gateway is not used while an Interactions Endpoint URL is set")
 		}
-		return &edge{name: "discord", drain: h.Drain}, nil
+		return &edge{name: "discord", drain: h.Drain, sweep: h.RepostCards}, nil
 	}
 	return &edge{
 		name:  "discord (gateway)",
 		run:   func(ctx context.Context) error { return h.RunGateway(ctx, cfg.DiscordBotToken, cfg.DiscordAPIURL) },
 		drain: h.Drain,
+		sweep: h.RepostCards,
 	}, nil
 }
 

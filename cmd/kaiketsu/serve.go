@@ -40,6 +40,39 @@ type edge struct {
 	run func(ctx context.Context) error
 	// drain, when set, waits for pending updates to the platform.
 	drain func(ctx context.Context) error
+	// sweep, when set, posts the hand-off cards that were never posted
+	// (the platform was down, or a process stopped first); serve runs it
+	// at start and every cardSweepEvery.
+	sweep func(ctx context.Context)
+}
+
+// cardSweepEvery is how often serve looks for hand-off cards to post again.
+const cardSweepEvery = 5 * time.Minute
+
+// sweepCards runs each edge's sweep at once and then every cardSweepEvery
+// until ctx is done; the returned function waits for a sweep under way.
+func sweepCards(ctx context.Context, edges []*edge) (wait func()) {
+	var wg sync.WaitGroup
+	for _, e := range edges {
+		if e.sweep == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(cardSweepEvery)
+			defer t.Stop()
+			for {
+				e.sweep(ctx)
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}()
+	}
+	return wg.Wait
 }
 
 // mounts are the platform edges; each platform's file adds its own. A mount
@@ -140,6 +173,7 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 	errc := make(chan error, len(edges)+1)
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
+	waitSweeps := sweepCards(runCtx, edges)
 	for _, e := range edges {
 		if e.run == nil {
 			continue
@@ -172,6 +206,7 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	stopRun()
 	wg.Wait()
+	waitSweeps()
 	for _, e := range edges {
 		if e.drain != nil {
 			if err := e.drain(grace); err != nil {

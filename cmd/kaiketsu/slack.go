@@ -49,10 +49,10 @@ func mountSlack(ctx context.Context, d *deps) (*edge, error) {
 		if cfg.SlackSigningSecret != "" {
 			d.log.Info("SLACK_APP_TOKEN is set: serving Slack over Socket Mode; the /slack/* HTTP endpoints are not mounted")
 		}
-		return &edge{name: "slack (socket mode)", run: b.RunSocketMode, drain: b.Drain}, nil
+		return &edge{name: "slack (socket mode)", run: b.RunSocketMode, drain: b.Drain, sweep: b.RepostCards}, nil
 	}
 	b.Mount(d.mux)
-	return &edge{name: "slack", drain: b.Drain}, nil
+	return &edge{name: "slack", drain: b.Drain, sweep: b.RepostCards}, nil
 }
 
 const slackUsage = "Usage: kaiketsu slack manifest --url https://HOST [--socket] [--command /support] [--name Kaiketsu]\n"
