@@ -69,12 +69,16 @@ func handoffs(ctx context.Context, env *cliEnv, args []string) error {
 			if h.Transcript == nil {
 				h.Transcript = []core.TranscriptEntry{} // purged or empty: [] rather than null
 			}
+			card := h.Card
+			if !core.CardPosted(card) {
+				card = "" // a post under way is not a card yet
+			}
 			out = append(out, handoffJSON{
 				Ref: h.Ref, ID: h.ID, Status: h.Status, Platform: h.Platform,
 				Requester: h.Requester, RequesterName: h.RequesterName, Channel: h.Channel,
 				Playbook: h.Playbook, Topic: h.Topic, Lang: h.Lang, CreatedAt: h.CreatedAt,
 				ClaimedBy: h.ClaimedBy, ClaimedAt: h.ClaimedAt, SolvedBy: h.SolvedBy, SolvedAt: h.SolvedAt,
-				Card: h.Card, Transcript: h.Transcript,
+				Card: card, Transcript: h.Transcript,
 			})
 		}
 		enc := json.NewEncoder(env.stdout)
