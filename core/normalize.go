@@ -19,6 +19,13 @@ func Normalize(s string) string { return normalizeNFKC(nfkc(s)) }
 // starts with it; the engine does it once per message and hands the result
 // to the ...NFKC variants, which skip the check (NFKC is idempotent).
 func nfkc(s string) string {
+	// Bytes that are not UTF-8 become U+FFFD first: norm passes them
+	// through and then leaves the character after them unnormalized
+	// ("\xf3ǅ" stayed "ǅ", which NFKC makes "Dž"), so that normalizing
+	// twice gave two results.
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if !isNFKC(s) {
 		s = norm.NFKC.String(s)
 	}

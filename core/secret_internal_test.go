@@ -52,7 +52,7 @@ func TestSecretShortcutsNeverHideAMatch(t *testing.T) {
 // scrubReference is scrub as first written: every regular expression on
 // every text with a digit or "pa"/"pw", and strings.Fields for the words.
 func scrubReference(text string) (string, bool) {
-	s := norm.NFKC.String(text)
+	s := norm.NFKC.String(strings.ToValidUTF8(text, "\uFFFD")) // as nfkc does
 	orig := s
 	if strings.Contains(strings.ToLower(s), "pa") || strings.Contains(strings.ToLower(s), "pw") || strings.Contains(s, "パスワード") {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
