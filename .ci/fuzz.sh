@@ -22,7 +22,16 @@ while read -r pkg t; do
 	echo "-- $pkg $t ($fuzztime)"
 	# Large inputs (payload JSON, playbooks) are slow to minimize; a short
 	# minimization keeps each run within its time.
-	go test "$pkg" -run '^$' -fuzz "^${t}\$" -fuzztime "$fuzztime" -fuzzminimizetime 2s </dev/null
+	# A run that fails without writing a crashing input is the fuzzer's own
+	# coordination timing out on a loaded machine ("context deadline
+	# exceeded"): run it once more. A real failure leaves its input.
+	if ! go test "$pkg" -run '^$' -fuzz "^${t}\$" -fuzztime "$fuzztime" -fuzzminimizetime 2s </dev/null; then
+		if [ -n "$(git status --porcelain --untracked-files=all -- '*testdata/fuzz/*')" ]; then
+			exit 1
+		fi
+		echo "-- $pkg $t failed without a crashing input; running it again"
+		go test "$pkg" -run '^$' -fuzz "^${t}\$" -fuzztime "$fuzztime" -fuzzminimizetime 2s </dev/null
+	fi
 	count=$((count + 1))
 done <<<"$list"
 if [ "$count" -eq 0 ]; then
