@@ -13,32 +13,22 @@ type About struct {
 	Names  []string
 	Others []string
 
-	names, others []string // normalized as messages are
-	// The same in tries, to look for them all in one walk of the
-	// message rather than one search per term (there are dozens).
+	// The terms normalized as messages are, in tries, to look for them
+	// all in one walk of the message rather than one search per term
+	// (there are dozens).
 	nameTrie, otherTrie *keywordTrie
 }
 
 // compile normalizes the terms as Diagnose normalizes messages.
 func (a *About) compile() {
-	a.names, a.others = normalizeTerms(a.Names), normalizeTerms(a.Others)
-	a.nameTrie, a.otherTrie = newKeywordTrie(distinct(a.names)), newKeywordTrie(distinct(a.others))
+	a.nameTrie, a.otherTrie = newKeywordTrie(normalizeTerms(a.Names)), newKeywordTrie(normalizeTerms(a.Others))
 }
 
-func distinct(ts []string) []string {
+// normalizeTerms normalizes ts, without empty or repeated terms.
+func normalizeTerms(ts []string) []string {
 	var out []string
 	for _, t := range ts {
-		if !contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-func normalizeTerms(ts []string) []string {
-	out := make([]string, 0, len(ts))
-	for _, t := range ts {
-		if n := strings.TrimSpace(Normalize(t)); n != "" {
+		if n := strings.TrimSpace(Normalize(t)); n != "" && !contains(out, n) {
 			out = append(out, n)
 		}
 	}
@@ -48,50 +38,17 @@ func normalizeTerms(ts []string) []string {
 // excludes reports whether a normalized message names another service
 // and not this playbook's subject.
 func (a *About) excludes(norm string) bool {
-	if a == nil || len(a.others) == 0 {
+	if a == nil || a.otherTrie == nil {
 		return false
 	}
-	if a.otherTrie != nil && a.nameTrie != nil {
-		return a.otherTrie.mentionsAny(norm) && !a.nameTrie.mentionsAny(norm)
-	}
-	other := false
-	for _, t := range a.others {
-		if mentions(norm, t) {
-			other = true
-			break
-		}
-	}
-	if !other {
-		return false
-	}
-	for _, t := range a.names {
-		if mentions(norm, t) {
-			return false
-		}
-	}
-	return true
+	return a.otherTrie.mentionsAny(norm) && !a.nameTrie.mentionsAny(norm)
 }
 
-// mentions reports whether term occurs in s as a word: where the term
-// begins or ends with a Latin letter or digit, the text beside it must not
-// be one ("line" is not in "online"); Japanese has no spaces to require.
-func mentions(s, term string) bool {
-	for i := 0; ; {
-		j := strings.Index(s[i:], term)
-		if j < 0 {
-			return false
-		}
-		start, end := i+j, i+j+len(term)
-		if wordAt(s, term, start, end) {
-			return true
-		}
-		i = start + 1
-	}
-}
-
-// mentionsAny reports whether mentions(s, t) for any of the trie's words
-// t: every occurrence of every word is where a walk from some byte of s
-// reaches the word's node.
+// mentionsAny reports whether one of the trie's words occurs in s as a
+// word: where the word begins or ends with a Latin letter or digit, the
+// text beside it must not be one ("line" is not in "online"); Japanese has
+// no spaces to require. Every occurrence of every word is where a walk
+// from some byte of s reaches the word's node.
 func (t *keywordTrie) mentionsAny(s string) bool {
 	for i := 0; i < len(s); i++ {
 		n := t.root[s[i]]
@@ -109,7 +66,7 @@ func (t *keywordTrie) mentionsAny(s string) bool {
 }
 
 // wordAt reports whether term, found at s[start:end], stands there as a
-// word (see mentions).
+// word (see mentionsAny).
 func wordAt(s, term string, start, end int) bool {
 	return (start == 0 || !wordByte(term[0]) || !wordByte(s[start-1])) &&
 		(end == len(s) || !wordByte(term[len(term)-1]) || !wordByte(s[end]))
