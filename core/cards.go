@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -77,4 +78,49 @@ func CardsToPost(ctx context.Context, st Store, platform string, now time.Time) 
 		}
 	}
 	return out, nil
+}
+
+// PostCard posts h's card through post, once across instances: it claims
+// the card (ClaimCard), calls post, which returns where the card went, and
+// records that place; a failed post releases the claim for a later sweep.
+// posted is false, with no error and post not called, when another
+// instance has posted or is posting the card; it is true with an error
+// when only recording the place failed. Without a store it just posts.
+func PostCard(ctx context.Context, st Store, h *Handoff, now time.Time, post func(context.Context) (string, error)) (posted bool, err error) {
+	if st == nil {
+		_, err := post(ctx)
+		return err == nil, err
+	}
+	marker, ok, err := ClaimCard(ctx, st, h, now)
+	if err != nil || !ok {
+		return false, err
+	}
+	place, err := post(ctx)
+	if err != nil {
+		// Not ctx for the release: it may be what ended the post.
+		if rerr := ReleaseCard(context.WithoutCancel(ctx), st, h.ID, marker); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return false, err
+	}
+	if err := st.SetHandoffCard(ctx, h.ID, place); err != nil {
+		return true, fmt.Errorf("record hand-off %d card: %w", h.ID, err)
+	}
+	return true, nil
+}
+
+// SweepCards calls post for each hand-off of platform whose card a sweep
+// should post (CardsToPost), until ctx ends.
+func SweepCards(ctx context.Context, st Store, platform string, now time.Time, post func(context.Context, *Handoff)) error {
+	hs, err := CardsToPost(ctx, st, platform, now)
+	if err != nil {
+		return err
+	}
+	for _, h := range hs {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		post(ctx, h)
+	}
+	return nil
 }

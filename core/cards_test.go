@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"testing"
 	"time"
@@ -74,5 +75,41 @@ func TestCardsToPost(t *testing.T) {
 	}
 	if core.CardPosted(m1) || core.CardPosted("") || !core.CardPosted("C1/1.2") {
 		t.Error("CardPosted misreads a marker, nothing, or a posted card")
+	}
+}
+
+func TestPostCard(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	h := &core.Handoff{Platform: "slack", Requester: "U1", Status: core.HandoffOpen, CreatedAt: now}
+	if err := st.CreateHandoff(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	fail := func(context.Context) (string, error) { calls++; return "", errors.New("platform down") }
+	ok := func(context.Context) (string, error) { calls++; return "C1/1.2", nil }
+
+	// A failed post is released: the card can be claimed again.
+	if posted, err := core.PostCard(ctx, st, h, now, fail); posted || err == nil {
+		t.Errorf("failed post = %v, %v; want false and the error", posted, err)
+	}
+	if got, _ := st.Handoff(ctx, h.ID); got.Card != "" {
+		t.Errorf("card %q after a failed post, want it released", got.Card)
+	}
+	if posted, err := core.PostCard(ctx, st, h, now, ok); !posted || err != nil {
+		t.Errorf("post = %v, %v; want true", posted, err)
+	}
+	if got, _ := st.Handoff(ctx, h.ID); got.Card != "C1/1.2" {
+		t.Errorf("card %q, want the place post returned", got.Card)
+	}
+	// Posted already (h.Card is still "" here, as in a stale copy): post
+	// is not called again.
+	if posted, err := core.PostCard(ctx, st, h, now, ok); posted || err != nil || calls != 2 {
+		t.Errorf("second post = %v, %v after %d calls; want false, nil after 2", posted, err, calls)
+	}
+	// Without a store, it just posts.
+	if posted, err := core.PostCard(ctx, nil, h, now, ok); !posted || err != nil || calls != 3 {
+		t.Errorf("post without a store = %v, %v after %d calls", posted, err, calls)
 	}
 }

@@ -171,54 +171,38 @@ func (h *Handler) postCard(hf *core.Handoff) {
 // post it (core.ClaimCard), and records where it went; a card that could
 // not be posted is released for a later sweep (RepostCards).
 func (h *Handler) sendCard(ctx context.Context, hf *core.Handoff) {
-	st := h.eng.Store()
-	marker := ""
-	if st != nil {
-		m, ok, err := core.ClaimCard(ctx, st, hf, h.now())
+	posted, err := core.PostCard(ctx, h.eng.Store(), hf, h.now(), func(ctx context.Context) (string, error) {
+		embeds, comps := h.card(hf)
+		m := &MessageCreate{
+			MessageSend: discordgo.MessageSend{
+				Embeds:          embeds,
+				Components:      comps,
+				AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
+			},
+			// The same nonce on every retry: Discord drops the duplicate
+			// when an earlier try did go through. At most 25 characters.
+			Nonce:        "kk-ho-" + strconv.FormatInt(hf.ID, 10),
+			EnforceNonce: true,
+		}
+		b := h.backoff
+		b.OnRetry = h.onRetry
+		msg, err := h.client.CreateMessage(ctx, b, h.channel, m)
 		if err != nil {
-			h.log.Error("discord: hand-off card not posted; a later sweep will try again", "handoff", hf.ID, "err", err)
-			return
+			return "", err
 		}
-		if !ok {
-			h.log.Debug("discord: hand-off card already posted or being posted", "handoff", hf.ID)
-			return
-		}
-		marker = m
-	}
-	embeds, comps := h.card(hf)
-	m := &MessageCreate{
-		MessageSend: discordgo.MessageSend{
-			Embeds:          embeds,
-			Components:      comps,
-			AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
-		},
-		// The same nonce on every retry: Discord drops the duplicate
-		// when an earlier try did go through. At most 25 characters.
-		Nonce:        "kk-ho-" + strconv.FormatInt(hf.ID, 10),
-		EnforceNonce: true,
-	}
-	b := h.backoff
-	b.OnRetry = h.onRetry
-	msg, err := h.client.CreateMessage(ctx, b, h.channel, m)
-	if err != nil {
+		return h.channel + "/" + msg.ID, nil
+	})
+	switch {
+	case err != nil && !posted:
 		h.log.Error("discord: hand-off card not posted; the hand-off is stored, listed by `kaiketsu handoffs`, and a later sweep will try again",
 			"handoff", hf.ID, "ref", hf.Ref, "err", err)
-		if marker != "" {
-			// Not ctx: it may be what ended the post.
-			if err := core.ReleaseCard(context.WithoutCancel(ctx), st, hf.ID, marker); err != nil {
-				h.log.Error("discord: release hand-off card", "handoff", hf.ID, "err", err)
-			}
-		}
-		return
-	}
-	if st == nil {
-		return
-	}
-	if err := st.SetHandoffCard(ctx, hf.ID, h.channel+"/"+msg.ID); err != nil {
+	case err != nil:
 		h.log.Error("discord: record hand-off card", "handoff", hf.ID, "err", err)
-		return
+	case !posted:
+		h.log.Debug("discord: hand-off card already posted or being posted", "handoff", hf.ID)
+	default:
+		h.log.Info("discord: hand-off card posted", "handoff", hf.ID, "ref", hf.Ref)
 	}
-	h.log.Info("discord: hand-off card posted", "handoff", hf.ID, "ref", hf.Ref, "message", msg.ID)
 }
 
 // RepostCards posts the cards of Discord hand-offs that were never posted
@@ -229,17 +213,12 @@ func (h *Handler) RepostCards(ctx context.Context) {
 	if h.channel == "" || h.client == nil || st == nil {
 		return
 	}
-	hs, err := core.CardsToPost(ctx, st, Platform, h.now())
-	if err != nil {
-		h.log.Error("discord: look for hand-off cards to post", "err", err)
-		return
-	}
-	for _, hf := range hs {
-		if ctx.Err() != nil {
-			return
-		}
+	err := core.SweepCards(ctx, st, Platform, h.now(), func(ctx context.Context, hf *core.Handoff) {
 		h.log.Info("discord: posting a hand-off card that was not posted", "handoff", hf.ID, "ref", hf.Ref)
 		h.sendCard(ctx, hf)
+	})
+	if err != nil && ctx.Err() == nil {
+		h.log.Error("discord: look for hand-off cards to post", "err", err)
 	}
 }
 

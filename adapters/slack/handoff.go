@@ -130,48 +130,32 @@ func (b *Bot) postCard(ctx context.Context, h *core.Handoff) {
 		b.log.Info("slack: hand-off stored; no support channel to post it to", "handoff", h.ID, "ref", h.Ref)
 		return
 	}
-	marker := ""
-	if b.store != nil {
-		m, ok, err := core.ClaimCard(ctx, b.store, h, b.now())
-		if err != nil {
-			b.log.Error("slack: hand-off card not posted; a later sweep will try again", "handoff", h.ID, "err", err)
-			return
-		}
-		if !ok {
-			b.log.Debug("slack: hand-off card already posted or being posted", "handoff", h.ID)
-			return
-		}
-		marker = m
-	}
-	m := renderCard(h, b.opt.DefaultLang, b.topicTitle(h, b.opt.DefaultLang), newIter())
-	var ch, ts string
-	tries := 0
-	err := b.retry(ctx, b.opt.CardAttempts, func(ctx context.Context) error {
-		if tries++; tries > 1 && b.opt.OnCardRetry != nil {
-			b.opt.OnCardRetry()
-		}
-		var err error
-		ch, ts, err = b.api.PostMessageContext(ctx, b.opt.SupportChannel,
-			slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
-		return err
+	posted, err := core.PostCard(ctx, b.store, h, b.now(), func(ctx context.Context) (string, error) {
+		m := renderCard(h, b.opt.DefaultLang, b.topicTitle(h, b.opt.DefaultLang), newIter())
+		var ch, ts string
+		tries := 0
+		err := b.retry(ctx, b.opt.CardAttempts, func(ctx context.Context) error {
+			if tries++; tries > 1 && b.opt.OnCardRetry != nil {
+				b.opt.OnCardRetry()
+			}
+			var err error
+			ch, ts, err = b.api.PostMessageContext(ctx, b.opt.SupportChannel,
+				slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
+			return err
+		})
+		return ch + "/" + ts, err
 	})
-	if err != nil {
+	switch {
+	case err != nil && !posted:
 		b.log.Error("slack: hand-off card not posted; the hand-off is stored, `kaiketsu handoffs` lists it and a later sweep will try again",
 			"handoff", h.ID, "ref", h.Ref, "channel", b.opt.SupportChannel, "err", err)
-		if marker != "" {
-			// Not ctx: it may be what ended the post.
-			if err := core.ReleaseCard(context.WithoutCancel(ctx), b.store, h.ID, marker); err != nil {
-				b.log.Error("slack: release hand-off card", "handoff", h.ID, "err", err)
-			}
-		}
-		return
+	case err != nil:
+		b.log.Error("slack: record hand-off card", "handoff", h.ID, "err", err)
+	case !posted:
+		b.log.Debug("slack: hand-off card already posted or being posted", "handoff", h.ID)
+	default:
+		b.log.Info("slack: hand-off card posted", "handoff", h.ID, "ref", h.Ref, "channel", b.opt.SupportChannel)
 	}
-	if b.store != nil {
-		if err := b.store.SetHandoffCard(ctx, h.ID, ch+"/"+ts); err != nil {
-			b.log.Error("slack: record hand-off card", "handoff", h.ID, "err", err)
-		}
-	}
-	b.log.Info("slack: hand-off card posted", "handoff", h.ID, "ref", h.Ref, "channel", ch)
 }
 
 // RepostCards posts the cards of Slack hand-offs that were never posted
@@ -181,17 +165,12 @@ func (b *Bot) RepostCards(ctx context.Context) {
 	if b.api == nil || b.opt.SupportChannel == "" || b.store == nil {
 		return
 	}
-	hs, err := core.CardsToPost(ctx, b.store, Platform, b.now())
-	if err != nil {
-		b.log.Error("slack: look for hand-off cards to post", "err", err)
-		return
-	}
-	for _, h := range hs {
-		if ctx.Err() != nil {
-			return
-		}
+	err := core.SweepCards(ctx, b.store, Platform, b.now(), func(ctx context.Context, h *core.Handoff) {
 		b.log.Info("slack: posting a hand-off card that was not posted", "handoff", h.ID, "ref", h.Ref)
 		b.postCard(ctx, h)
+	})
+	if err != nil && ctx.Err() == nil {
+		b.log.Error("slack: look for hand-off cards to post", "err", err)
 	}
 }
 
