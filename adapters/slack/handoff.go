@@ -351,6 +351,11 @@ func retryable(err error) bool {
 		}
 		return false
 	}
+	// A name that does not resolve will not resolve a moment later.
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return false
+	}
 	var ne net.Error
 	return errors.As(err, &ne)
 }

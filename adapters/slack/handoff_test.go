@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -401,5 +404,27 @@ func TestRepostCards(t *testing.T) {
 	tb.RepostCards(ctx)
 	if n := posts(); n != 3 {
 		t.Errorf("a second sweep posted the card again (%d tries)", n)
+	}
+}
+
+func TestRetryable(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"host does not exist", &url.Error{Op: "Post", URL: "https://hooks.slack.invalid/x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "hooks.slack.invalid", IsNotFound: true}}}, false},
+		{"DNS server failing", &url.Error{Op: "Post", URL: "https://hooks.slack.com/x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "hooks.slack.com", IsTemporary: true}}}, true},
+		{"connection refused", &url.Error{Op: "Post", URL: "https://hooks.slack.com/x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}, true},
+		{"rate limited", &slack.RateLimitedError{RetryAfter: time.Second}, true},
+		{"server error", slack.StatusCodeError{Code: 503, Status: "503 Service Unavailable"}, true},
+		{"not found", slack.StatusCodeError{Code: 404, Status: "404 Not Found"}, false},
+		{"cancelled", context.Canceled, false},
+		{"channel_not_found", slack.SlackErrorResponse{Err: "channel_not_found"}, false},
+		{"internal_error", slack.SlackErrorResponse{Err: "internal_error"}, true},
+	} {
+		if got := retryable(c.err); got != c.want {
+			t.Errorf("%s: retryable = %v, want %v", c.name, got, c.want)
+		}
 	}
 }
