@@ -300,7 +300,11 @@ func writeReply(w http.ResponseWriter, r *reply) {
 		writeJSON(w, http.StatusOK, wire(r.response()))
 		return
 	}
-	w.Header()["Content-Type"] = jsonContentType
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	// With its length known, the response goes out as one plain body: one
+	// over 2 KiB without it is sent chunked, in more pieces.
+	h["Content-Length"] = []string{strconv.Itoa(len(js))}
 	w.WriteHeader(http.StatusOK)
 	w.Write(js)
 	// A buffer grown for an unusually large response is not kept.

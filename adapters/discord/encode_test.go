@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -42,6 +43,9 @@ func TestEncodeMatchesEncoder(t *testing.T) {
 		writeResponse(rec, resp)
 		if !bytes.Equal(rec.Body.Bytes(), want) || rec.Header().Get("Content-Type") != "application/json" {
 			t.Errorf("%s: writeResponse wrote %s", name, rec.Body)
+		}
+		if cl := rec.Header().Get("Content-Length"); ok && cl != strconv.Itoa(rec.Body.Len()) {
+			t.Errorf("%s: Content-Length %q for %d bytes", name, cl, rec.Body.Len())
 		}
 	}
 	as := map[string]core.Answer{}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -130,6 +131,10 @@ func slashCommand(q *form) slack.SlashCommand {
 // KiB, copied into the response as soon as it is written.
 var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
 
+// jsonContentType is the Content-Type of every JSON reply, one slice
+// shared by all: net/http only reads it.
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
 func writeJSON(w http.ResponseWriter, r interface{ appendJSON([]byte) ([]byte, error) }) {
 	bp := jsonBufs.Get().(*[]byte)
 	js, err := r.appendJSON((*bp)[:0])
@@ -138,7 +143,11 @@ func writeJSON(w http.ResponseWriter, r interface{ appendJSON([]byte) ([]byte, e
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	// With its length known, the reply goes out as one plain body: a
+	// reply over 2 KiB without it is sent chunked, in more pieces.
+	h["Content-Length"] = []string{strconv.Itoa(len(js))}
 	w.Write(js)
 	// A buffer grown for an unusually large reply is not kept.
 	if cap(js) <= 64<<10 {

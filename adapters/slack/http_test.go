@@ -1,8 +1,10 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -105,8 +107,15 @@ func commandReply(t *testing.T, w interface {
 	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Fatalf("Content-Type %q", ct)
 	}
-	var raw json.RawMessage
-	json.NewDecoder(res.Body).Decode(&raw)
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sent with its length, the reply is one plain body, not chunks.
+	if cl := res.Header.Get("Content-Length"); cl != strconv.Itoa(len(body)) {
+		t.Errorf("Content-Length %q for a %d-byte reply", cl, len(body))
+	}
+	raw := json.RawMessage(bytes.TrimSpace(body))
 	var r Reply
 	json.Unmarshal(raw, &struct {
 		ResponseType *string `json:"response_type"`
