@@ -31,7 +31,7 @@ var concepts = map[string][]string{
 	"email":    {"email", "emails", "e-mail", "mail", "gmail", "inbox", "めーる", "めあど", "めるあど", "めーるあどれす"},
 	"otp":      {"otp", "2fa", "mfa", "2sv", "totp", "onetime", "one-time", "ワンタイム", "わんたいむ", "二段階", "2段階", "二要素", "2要素", "authenticator", "認証あぷり"},
 	"code":     {"code", "codes", "pin", "digit", "digits", "こーど", "番号", "数字", "桁"},
-	"captcha":  {"captcha", "captchas", "recaptcha", "catpcha", "capcha", "captcah", "robot", "bot", "きゃぷちゃ", "きゃぷしゃ", "画像認証", "がぞうにんしょう", "ろぼっと"},
+	"captcha":  {"captcha", "captchas", "recaptcha", "catpcha", "capcha", "captcah", "robot", "きゃぷちゃ", "きゃぷしゃ", "画像認証", "がぞうにんしょう", "ろぼっと"},
 	"hack":     {"hack", "hacked", "hacker", "hackers", "hacking", "compromised", "stolen", "hijacked", "takeover", "はっく", "はっきんぐ", "はっかー", "乗っ取", "のっと", "乗取", "不正"},
 	"forgot":   {"forgot", "forget", "forgotten", "forgetting", "remember", "recall", "忘れ", "わすれ", "思い出せ", "おもいだせ"},
 	"browser":  {"browser", "chrome", "safari", "firefox", "edge", "cache", "cookie", "cookies", "incognito", "ぶらうざ", "くろーむ", "きゃっしゅ", "くっきー", "しーくれっと"},
