@@ -17,6 +17,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/kaiketsu/kaiketsu/adapters/internal/outbound"
 	"github.com/kaiketsu/kaiketsu/core"
 )
 
@@ -129,34 +130,42 @@ func (b *Bot) press(ctx context.Context, c click) {
 // postWebhook posts a message to a response_url as
 // slack.PostWebhookCustomHTTPContext does, with the same errors for the
 // retries to judge (a RateLimitedError for a 429 with Retry-After, a
-// StatusCodeError for any other non-200), from JSON already written. The
-// response body is read to the end and closed, so that the connection
-// goes back to the client's pool.
+// StatusCodeError for any other non-200), from JSON already written.
 func (b *Bot) postWebhook(ctx context.Context, responseURL string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+	got, err := b.post(ctx, responseURL, body)
 	if err != nil {
-		return fmt.Errorf("failed new request: %w", err)
+		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := b.hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("failed to post webhook: %w", err)
-	}
-	defer func() {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-	}()
-	if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") != "" {
-		secs, err := strconv.ParseInt(resp.Header.Get("Retry-After"), 10, 64)
+	if got.Status == http.StatusTooManyRequests && got.RetryAfter != "" {
+		secs, err := strconv.ParseInt(got.RetryAfter, 10, 64)
 		if err != nil {
 			return err
 		}
 		return &slack.RateLimitedError{RetryAfter: time.Duration(secs) * time.Second}
 	}
-	if resp.StatusCode != http.StatusOK {
-		return slack.StatusCodeError{Code: resp.StatusCode, Status: resp.Status}
+	if got.Status != http.StatusOK {
+		return slack.StatusCodeError{Code: got.Status, Status: fmt.Sprintf("%d %s", got.Status, http.StatusText(got.Status))}
 	}
 	return nil
+}
+
+// postWith posts JSON with an http.Client given in Options, reading the
+// answer to the end so that the connection goes back to the pool.
+func postWith(hc *http.Client) func(ctx context.Context, target string, body []byte) (outbound.Posted, error) {
+	return func(ctx context.Context, target string, body []byte) (outbound.Posted, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+		if err != nil {
+			return outbound.Posted{}, fmt.Errorf("new request: %w", err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			return outbound.Posted{}, err
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		return outbound.Posted{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After")}, nil
+	}
 }
 
 func reason(err error) string {

@@ -77,7 +77,7 @@ type Bot struct {
 	store core.Store
 	log   *slog.Logger
 	opt   Options
-	hc    *http.Client
+	post  func(ctx context.Context, target string, body []byte) (outbound.Posted, error)
 	api   *slack.Client // nil without a bot token
 	now   func() time.Time
 
@@ -120,8 +120,12 @@ func New(opt Options) (*Bot, error) {
 	if opt.DefaultLang == "" {
 		opt.DefaultLang = "en"
 	}
+	// response_url posts, one per click, take the leaner Poster unless
+	// the caller chose a client.
+	post := postWith(opt.HTTPClient)
 	if opt.HTTPClient == nil {
 		opt.HTTPClient = outbound.Client(10 * time.Second)
+		post = outbound.NewPoster(10 * time.Second).PostJSON
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -140,7 +144,7 @@ func New(opt Options) (*Bot, error) {
 		store:   opt.Store,
 		log:     opt.Logger.With("platform", Platform),
 		opt:     opt,
-		hc:      opt.HTTPClient,
+		post:    post,
 		now:     opt.Now,
 		locales: newLocaleCache(4096, 12*time.Hour),
 		seen:    newSeenCache(8192),

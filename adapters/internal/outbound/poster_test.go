@@ -1,0 +1,232 @@
+package outbound
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// received is one request as a test server saw it.
+type received struct {
+	method, path, contentType, body string
+}
+
+func recordingServer(t *testing.T, tlsOn bool, answer func(w http.ResponseWriter)) (*httptest.Server, func() []received, *atomic.Int64) {
+	t.Helper()
+	var mu sync.Mutex
+	var got []received
+	var conns atomic.Int64
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, received{r.Method, r.URL.RequestURI(), r.Header.Get("Content-Type"), string(b)})
+		mu.Unlock()
+		answer(w)
+	})
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	if tlsOn {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	t.Cleanup(srv.Close)
+	return srv, func() []received { mu.Lock(); defer mu.Unlock(); return append([]received(nil), got...) }, &conns
+}
+
+func ok(w http.ResponseWriter) { io.WriteString(w, "ok") }
+
+func TestPosterPostsJSON(t *testing.T) {
+	for _, tlsOn := range []bool{false, true} {
+		srv, got, conns := recordingServer(t, tlsOn, ok)
+		p := NewPoster(5 * time.Second)
+		if tlsOn {
+			// Trust the test server's certificate, as the system pool
+			// trusts Slack's.
+			p.fast.TLSConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+		}
+		// A response_url path is a capability: it must arrive exactly,
+		// including escapes the client must not normalise.
+		target := srv.URL + "/actions/T0001/1234/Ab%2Fcd..xyz"
+		for i := range 5 {
+			res, err := p.PostJSON(context.Background(), target, []byte(`{"replace_original":true,"text":"step `+string(rune('1'+i))+`"}`))
+			if err != nil {
+				t.Fatalf("tls %v: post %d: %v", tlsOn, i, err)
+			}
+			if res.Status != http.StatusOK {
+				t.Errorf("tls %v: status %d", tlsOn, res.Status)
+			}
+		}
+		rs := got()
+		if len(rs) != 5 {
+			t.Fatalf("tls %v: server got %d posts, want 5", tlsOn, len(rs))
+		}
+		want := received{"POST", "/actions/T0001/1234/Ab%2Fcd..xyz", "application/json", `{"replace_original":true,"text":"step 5"}`}
+		if rs[4] != want {
+			t.Errorf("tls %v: server got %+v, want %+v", tlsOn, rs[4], want)
+		}
+		if n := conns.Load(); n != 1 {
+			t.Errorf("tls %v: 5 posts one after another opened %d connections, want 1", tlsOn, n)
+		}
+	}
+}
+
+func TestPosterReturnsStatusAndRetryAfter(t *testing.T) {
+	srv, _, _ := recordingServer(t, false, func(w http.ResponseWriter) {
+		w.Header().Set("Retry-After", "7")
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"ok":false,"error":"rate_limited"}`)
+	})
+	res, err := NewPoster(5*time.Second).PostJSON(context.Background(), srv.URL+"/r", []byte(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != http.StatusTooManyRequests || res.RetryAfter != "7" {
+		t.Errorf("got %+v, want 429 with Retry-After 7", res)
+	}
+}
+
+func TestPosterTimesOut(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+
+	// The poster's own timeout.
+	p := NewPoster(100 * time.Millisecond)
+	start := time.Now()
+	_, err := p.PostJSON(context.Background(), srv.URL, []byte(`{}`))
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("a server that never answers: err %v, want a net.Error that is a timeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a 100ms timeout returned after %v", d)
+	}
+
+	// A context deadline sooner than the timeout wins, and its error is
+	// the context's.
+	p = NewPoster(time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	_, err = p.PostJSON(ctx, srv.URL, []byte(`{}`))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("context deadline: err %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a 100ms context deadline returned after %v", d)
+	}
+
+	// A context already done sends nothing.
+	done, cancelDone := context.WithCancel(context.Background())
+	cancelDone()
+	if _, err := p.PostJSON(done, srv.URL, []byte(`{}`)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: err %v, want context.Canceled", err)
+	}
+}
+
+func TestPosterRefusesOtherURLs(t *testing.T) {
+	p := NewPoster(time.Second)
+	for _, u := range []string{"", "ftp://example.com/x", "javascript:alert(1)", "/relative", "https://", "http://[::1"} {
+		if _, err := p.PostJSON(context.Background(), u, []byte(`{}`)); err == nil {
+			t.Errorf("PostJSON(%q) succeeded", u)
+		}
+	}
+}
+
+// TestPosterUsesProxy: a URL the environment sends through a proxy goes
+// through it (net/http's proxy support), not straight to the host.
+func TestPosterUsesProxy(t *testing.T) {
+	var seen atomic.Value
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Store(r.URL.String()) // a proxy sees the absolute URL
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "ok")
+	}))
+	defer proxy.Close()
+	pu, _ := url.Parse(proxy.URL)
+	p := NewPoster(5 * time.Second)
+	p.proxy = func(r *http.Request) (*url.URL, error) { return pu, nil }
+	p.proxied = &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}
+	res, err := p.PostJSON(context.Background(), "http://hooks.slack.example/actions/T1/2/3", []byte(`{}`))
+	if err != nil || res.Status != http.StatusOK {
+		t.Fatalf("post through proxy: %+v, %v", res, err)
+	}
+	if got, _ := seen.Load().(string); got != "http://hooks.slack.example/actions/T1/2/3" {
+		t.Errorf("proxy saw %q", got)
+	}
+}
+
+// TestPosterBurst: more posts at once than connections are kept per host
+// all arrive, over at most that many connections.
+func TestPosterBurst(t *testing.T) {
+	srv, got, conns := recordingServer(t, false, func(w http.ResponseWriter) {
+		time.Sleep(2 * time.Millisecond)
+		ok(w)
+	})
+	p := NewPoster(30 * time.Second)
+	const posts = 4 * idlePerHost
+	var wg sync.WaitGroup
+	for range posts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if res, err := p.PostJSON(context.Background(), srv.URL+"/r", []byte(`{}`)); err != nil || res.Status != 200 {
+				t.Errorf("post: %+v, %v", res, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(got()); n != posts {
+		t.Errorf("server got %d posts, want %d", n, posts)
+	}
+	if n := conns.Load(); n > idlePerHost {
+		t.Errorf("%d posts at once opened %d connections, want at most %d", posts, n, idlePerHost)
+	}
+}
+
+// TestPosterMissingHost: a host that does not resolve comes back as the
+// dialer's not-found DNS error, which the callers do not retry.
+func TestPosterMissingHost(t *testing.T) {
+	p := NewPoster(5 * time.Second)
+	// DNS itself is not asked: a test machine may have none.
+	p.fast.DialTimeout = func(addr string, _ time.Duration) (net.Conn, error) {
+		host, _, _ := net.SplitHostPort(addr)
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
+	}
+	_, err := p.PostJSON(context.Background(), "https://kaiketsu-test.invalid/actions/x", []byte(`{}`))
+	if err == nil {
+		t.Fatal("post to a .invalid host succeeded")
+	}
+	var dns *net.DNSError
+	if !errors.As(err, &dns) || !dns.IsNotFound {
+		t.Errorf("err %v, want a not-found *net.DNSError in its chain", err)
+	}
+	var ne net.Error
+	if !errors.As(err, &ne) {
+		t.Errorf("err %v is not a net.Error", err)
+	}
+	if strings.Contains(err.Error(), "/actions/x") {
+		t.Errorf("error quotes the URL's path (a capability): %v", err)
+	}
+}
