@@ -21,6 +21,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/kaiketsu/kaiketsu/adapters/internal/outbound"
+	"github.com/kaiketsu/kaiketsu/adapters/internal/workers"
 	"github.com/kaiketsu/kaiketsu/core"
 )
 
@@ -78,8 +79,10 @@ type Bot struct {
 	log   *slog.Logger
 	opt   Options
 	post  func(ctx context.Context, target string, body []byte) (outbound.Posted, error)
-	api   *slack.Client // nil without a bot token
-	now   func() time.Time
+	// workers run what follows an ack (a click's update, a card).
+	workers *workers.Pool
+	api     *slack.Client // nil without a bot token
+	now     func() time.Time
 
 	signer  *signer // nil without a signing secret (Socket Mode)
 	locales *localeCache
@@ -148,6 +151,7 @@ func New(opt Options) (*Bot, error) {
 		now:     opt.Now,
 		locales: newLocaleCache(4096, 12*time.Hour),
 		seen:    newSeenCache(8192),
+		workers: workers.New(30 * time.Second),
 	}
 	if opt.SigningSecret != "" {
 		b.signer = newSigner(opt.SigningSecret)
@@ -171,7 +175,7 @@ const asyncTimeout = 5 * time.Minute
 func (b *Bot) async(f func(ctx context.Context)) {
 	b.pending.Add(1)
 	b.inflight.Add(1)
-	go func() {
+	b.workers.Go(func() {
 		defer b.pending.Done()
 		defer b.inflight.Add(-1)
 		ctx, cancel := context.WithTimeout(b.bg, asyncTimeout)
@@ -182,7 +186,7 @@ func (b *Bot) async(f func(ctx context.Context)) {
 			}
 		}()
 		f(ctx)
-	}()
+	})
 }
 
 // Drain waits for replies and cards still being sent. When ctx ends first
