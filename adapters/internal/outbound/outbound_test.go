@@ -70,24 +70,15 @@ func TestClientHasTimeout(t *testing.T) {
 // the idle pool would each serve one post and be closed, so the transport
 // must make the extra posts wait for an open connection instead.
 func TestBurstOpensNoMoreThanKept(t *testing.T) {
-	var opened atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
+	srv, _, opened := recordingServer(t, false, func(w http.ResponseWriter) {
 		time.Sleep(2 * time.Millisecond) // let posts pile up
-		w.Write([]byte("ok"))
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			opened.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
+		ok(w)
+	})
 
 	c := Client(30 * time.Second)
 	const posts = 4 * idlePerHost
 	var wg sync.WaitGroup
-	var ok atomic.Int64
+	var done atomic.Int64
 	for range posts {
 		wg.Add(1)
 		go func() {
@@ -99,12 +90,12 @@ func TestBurstOpensNoMoreThanKept(t *testing.T) {
 			}
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
-			ok.Add(1)
+			done.Add(1)
 		}()
 	}
 	wg.Wait()
-	if ok.Load() != posts {
-		t.Fatalf("%d of %d posts succeeded", ok.Load(), posts)
+	if done.Load() != posts {
+		t.Fatalf("%d of %d posts succeeded", done.Load(), posts)
 	}
 	if n := opened.Load(); n > idlePerHost {
 		t.Errorf("%d posts at once opened %d connections, want at most %d", posts, n, idlePerHost)
