@@ -108,6 +108,27 @@ func loopback(host string) error {
 	return fmt.Errorf("%s is not a loopback address: kaiketsu-load only targets this machine", host)
 }
 
+// noOneElse accepts a response_url the server under test may post to
+// thousands of times a second: one on this machine, or one whose name is
+// reserved never to resolve (RFC 2606, RFC 6761), to measure a server
+// whose updates cannot be delivered. Never a real Slack URL.
+func noOneElse(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", raw)
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	for _, reserved := range []string{".invalid", ".test", ".example", ".localhost"} {
+		if strings.HasSuffix(host, reserved) {
+			return nil
+		}
+	}
+	if err := loopback(host); err != nil {
+		return fmt.Errorf("%s is neither on this machine nor a reserved name (.invalid, .test, .example)", host)
+	}
+	return nil
+}
+
 func serveBaseline(ctx context.Context, args []string, secret string, key ed25519.PrivateKey, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve-baseline", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -167,7 +188,7 @@ func load(ctx context.Context, args []string, secret string, key ed25519.Private
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long to run each kind (at most 4m: signatures are valid for 5)")
 	fs.IntVar(&c.requests, "requests", 0, "stop each kind after this many requests instead (0: use --duration)")
 	fs.IntVar(&c.pool, "users", 2000, "distinct people (each with a pre-signed request)")
-	fixedURL := fs.String("response-url", "", "response_url for Slack requests (default: a sink the tool runs, which counts updates)")
+	fixedURL := fs.String("response-url", "", "response_url for Slack requests, on this machine or a reserved name that never resolves (.invalid, .test, .example); default: a sink the tool runs, which counts updates")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -179,6 +200,11 @@ func load(ctx context.Context, args []string, secret string, key ed25519.Private
 		return err
 	}
 	c.target = strings.TrimSuffix(c.target, "/")
+	if *fixedURL != "" {
+		if err := noOneElse(*fixedURL); err != nil {
+			return fmt.Errorf("--response-url: %w", err)
+		}
+	}
 	if c.duration <= 0 || c.duration > 4*time.Minute || c.concurrency < 1 || c.concurrency > 1024 || c.pool < 1 || c.pool > 100000 || c.requests < 0 {
 		return errors.New("--duration must be in (0, 4m], --concurrency in [1, 1024], --users in [1, 100000]")
 	}

@@ -59,6 +59,17 @@ func TestOnlyLoopback(t *testing.T) {
 			t.Errorf("target %s: %v, want refused", target, err)
 		}
 	}
+	for _, hook := range []string{"https://hooks.slack.com/actions/T1/2/3", "http://10.0.0.1/x", "ftp://127.0.0.1/x", "hooks.slack.invalid/x"} {
+		err := run(context.Background(), []string{"run", "--target", "http://127.0.0.1:1", "--requests", "1", "--response-url", hook}, &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "--response-url") {
+			t.Errorf("--response-url %s: %v, want refused", hook, err)
+		}
+	}
+	for _, hook := range []string{"https://hooks.slack.invalid/actions/T1/2/3", "http://127.0.0.1:9/x", "https://sink.test/x", "http://localhost:1/x"} {
+		if err := noOneElse(hook); err != nil {
+			t.Errorf("--response-url %s refused: %v", hook, err)
+		}
+	}
 	err := run(context.Background(), []string{"serve-baseline", "--addr", "0.0.0.0:0"}, &bytes.Buffer{}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("baseline on 0.0.0.0: %v, want refused", err)
