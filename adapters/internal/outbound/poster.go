@@ -42,19 +42,34 @@ type Posted struct {
 // "ok" or a short JSON error.
 const maxAnswer = 1 << 20
 
-// NewPoster returns a Poster whose posts each take at most timeout, with
-// the same connection bounds as Transport.
+// postConnsPerHost bounds the connections open to one host. Unlike
+// net/http's, fasthttp's pool keeps every connection it opened until it
+// has been idle for a while, so a burst of clicks does not dial a
+// connection per post and close it; and all of a burst's posts go out at
+// once, so none times out waiting for a connection behind posts to a
+// slow host. The bound only keeps a flood from using up file descriptors.
+const postConnsPerHost = 1024
+
+// NewPoster returns a Poster whose posts each wait at most timeout for
+// the connection, the sending and the answer (each, not in all: time
+// spent waiting for a free connection does not count against the
+// answer, so a post that went out is not given up for one that was slow
+// to start).
 func NewPoster(timeout time.Duration) *Poster {
 	nc := &negativeCache{dial: (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext}
 	return &Poster{
 		fast: &fasthttp.Client{
 			Name: "Kaiketsu",
 			DialTimeout: func(addr string, t time.Duration) (net.Conn, error) {
-				ctx, cancel := context.WithTimeout(context.Background(), min(t, 10*time.Second))
+				// t is what is left of a deadline, or 0 when there is none.
+				if t <= 0 || t > timeout {
+					t = timeout
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), t)
 				defer cancel()
 				return nc.DialContext(ctx, "tcp", addr)
 			},
-			MaxConnsPerHost:        idlePerHost,
+			MaxConnsPerHost:        postConnsPerHost,
 			MaxConnWaitTimeout:     timeout,
 			MaxIdleConnDuration:    90 * time.Second,
 			ReadTimeout:            timeout,
@@ -82,11 +97,6 @@ func (p *Poster) PostJSON(ctx context.Context, target string, body []byte) (Post
 	if pu, err := p.proxy(&http.Request{URL: u}); err != nil || pu != nil {
 		return p.postProxied(ctx, target, body)
 	}
-	deadline := time.Now().Add(p.timeout)
-	d, byCtx := ctx.Deadline()
-	if byCtx = byCtx && d.Before(deadline); byCtx {
-		deadline = d
-	}
 	if err := ctx.Err(); err != nil {
 		return Posted{}, err
 	}
@@ -98,7 +108,17 @@ func (p *Poster) PostJSON(ctx context.Context, target string, body []byte) (Post
 	req.Header.SetMethod(fasthttp.MethodPost)
 	req.Header.SetContentType("application/json")
 	req.SetBodyRaw(body)
-	if err := p.fast.DoDeadline(req, resp, deadline); err != nil {
+	// The client's timeouts bound each phase; a context deadline, if
+	// sooner, bounds the whole.
+	deadline, byCtx := ctx.Deadline()
+	if byCtx && time.Until(deadline) > 3*p.timeout {
+		byCtx = false
+	}
+	do := func() error { return p.fast.Do(req, resp) }
+	if byCtx {
+		do = func() error { return p.fast.DoDeadline(req, resp, deadline) }
+	}
+	if err := do(); err != nil {
 		timeout := errors.Is(err, fasthttp.ErrTimeout) || errors.Is(err, fasthttp.ErrDialTimeout) ||
 			errors.Is(err, fasthttp.ErrTLSHandshakeTimeout) || errors.Is(err, fasthttp.ErrNoFreeConns)
 		if timeout && byCtx {

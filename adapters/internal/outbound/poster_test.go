@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -177,31 +178,48 @@ func TestPosterUsesProxy(t *testing.T) {
 	}
 }
 
-// TestPosterBurst: more posts at once than connections are kept per host
-// all arrive, over at most that many connections.
-func TestPosterBurst(t *testing.T) {
+// TestPosterBurstToASlowHost: a burst of posts to a host that takes its
+// time to answer all go out at once and each arrives exactly once, even
+// when there are more of them than connections are kept by net/http's
+// pool and the host is slower than a round of them would allow; and a
+// second burst rides the connections the first opened.
+func TestPosterBurstToASlowHost(t *testing.T) {
 	srv, got, conns := recordingServer(t, false, func(w http.ResponseWriter) {
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(400 * time.Millisecond)
 		ok(w)
 	})
-	p := NewPoster(30 * time.Second)
-	const posts = 4 * idlePerHost
-	var wg sync.WaitGroup
-	for range posts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if res, err := p.PostJSON(context.Background(), srv.URL+"/r", []byte(`{}`)); err != nil || res.Status != 200 {
-				t.Errorf("post: %+v, %v", res, err)
-			}
-		}()
+	p := NewPoster(time.Second)
+	const posts = 200 // above 64: queued behind 64 connections, the last would wait 4 x 400 ms
+	burst := func(round int) {
+		var wg sync.WaitGroup
+		for i := range posts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if res, err := p.PostJSON(context.Background(), srv.URL+"/r/"+strconv.Itoa(round)+"/"+strconv.Itoa(i), []byte(`{}`)); err != nil || res.Status != 200 {
+					t.Errorf("post %d: %+v, %v", i, res, err)
+				}
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
-	if n := len(got()); n != posts {
-		t.Errorf("server got %d posts, want %d", n, posts)
+	burst(1)
+	opened := conns.Load()
+	burst(2)
+	seen := map[string]int{}
+	for _, r := range got() {
+		seen[r.path]++
 	}
-	if n := conns.Load(); n > idlePerHost {
-		t.Errorf("%d posts at once opened %d connections, want at most %d", posts, n, idlePerHost)
+	if len(seen) != 2*posts {
+		t.Errorf("server got %d distinct posts, want %d", len(seen), 2*posts)
+	}
+	for path, n := range seen {
+		if n != 1 {
+			t.Errorf("%s arrived %d times", path, n)
+		}
+	}
+	if again := conns.Load() - opened; again > posts/10 {
+		t.Errorf("the second burst opened %d new connections (the first %d), want them reused", again, opened)
 	}
 }
 
