@@ -17,7 +17,15 @@ var (
 	// "code is 1234", "コードは 1234", "pin: 0000".
 	codeIsPattern = regexp.MustCompile(`(?i)(code|コード|pin|otp|暗証番号)\s*(is|was|=|:|は|が)?\s*(\d{4,8})\b`)
 	// "password is X", "pw: X", "パスワードは X": X is the secret.
-	passwordIsPattern = regexp.MustCompile(`(?i)(password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*(is|was|=|:|は|を)\s*["'「]?([^\s"'」、。]{4,64})`)
+	// X is a run of printable ASCII without quotes: in Japanese the word
+	// after it follows with no space ("パスワードはabc12345です").
+	passwordIsPattern = regexp.MustCompile(`(?i)(password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*(is|was|=|:|は|を)\s*["'「]?([!#-&(-~]{4,64})`)
+	// Without a verb: "used hunter2 as my password", "パスワード hunter2 で
+	// 入れない". Only an X with a letter and a digit or symbol counts
+	// (wordLike), so "used my birthday as password" or "パスワード reset
+	// したい" are left alone.
+	passwordAsPattern = regexp.MustCompile(`(?i)(^|\s)([!#-&(-~]{4,64})\s+as\s+(?:my\s+|the\s+|a\s+)?(?:password|passwd|passcode|pwd|pw)\b`)
+	passwordJAPattern = regexp.MustCompile(`(?:パスワード|ﾊﾟｽﾜｰﾄﾞ)\s+["'「]?([!#-&(-~]{4,64})["'」]?\s*(?:で|に|って|と|が|じゃ|では)`)
 )
 
 // commonWords are what follows "my password is" when it is not a password.
@@ -28,6 +36,20 @@ var commonWords = map[string]bool{
 	"fine": true, "okay": true, "also": true, "too": true, "the": true, "same": true, "different": true,
 	"what": true, "gone": true, "missing": true, "reset": true, "saved": true, "stored": true,
 }
+
+// commonWord reports whether x, less the punctuation a sentence puts
+// after it ("my password is wrong, I think"), is one of commonWords.
+func commonWord(x string) bool {
+	return commonWords[strings.ToLower(strings.TrimRight(x, ".,!?;:)]}\"'"))]
+}
+
+// Quotes and brackets around a word, and the commas and stops after
+// it, belong to the sentence, not to the word. "!" and "?" may end a
+// password ("Hunter2!"): looksLikePassword judges those itself.
+const (
+	trailingPunct = ".,;:)]}\"'"
+	leadingPunct  = "\"'([{"
+)
 
 // LooksSecret reports whether text seems to contain a password or a
 // one-time code.
@@ -58,11 +80,14 @@ func scrubNFKC(s string) (string, bool) {
 	if passwordIsMaybe(s) {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
-			if commonWords[strings.ToLower(sub[3])] || !hasASCIIWord(sub[3]) {
+			if commonWord(sub[3]) || !hasASCIIWord(sub[3]) {
 				return m
 			}
 			return strings.TrimSuffix(m, sub[3]) + redacted
 		})
+	}
+	if passwordWordIn(s) {
+		s = redactVerbless(s)
 	}
 	// Redacting a password only ever removes digits.
 	if run := longestDigitRun(s); run >= 3 {
@@ -96,6 +121,64 @@ func scrubNFKC(s string) (string, bool) {
 		}
 	}
 	return s, s != orig
+}
+
+// redactVerbless redacts the X of passwordAsPattern and passwordJAPattern
+// when it looks like a password rather than a word.
+func redactVerbless(s string) string {
+	for _, p := range []*regexp.Regexp{passwordAsPattern, passwordJAPattern} {
+		s = p.ReplaceAllStringFunc(s, func(m string) string {
+			sub := p.FindStringSubmatch(m)
+			x := sub[len(sub)-1]
+			if p == passwordAsPattern {
+				x = sub[2]
+			}
+			if commonWord(x) || !wordLike(x) {
+				return m
+			}
+			return strings.Replace(m, x, redacted, 1)
+		})
+	}
+	return s
+}
+
+// wordLike reports whether x has a letter and a digit or a symbol: what
+// a password has and an ordinary word does not.
+func wordLike(x string) bool {
+	var letter, other bool
+	for i := 0; i < len(x); i++ {
+		c := x[i]
+		switch {
+		case c|0x20 >= 'a' && c|0x20 <= 'z':
+			letter = true
+		case c > ' ' && c < utf8.RuneSelf:
+			other = true
+		}
+	}
+	return letter && other
+}
+
+// passwordWordIn reports whether s has one of the words the verbless
+// patterns need, anywhere: what they cannot match without.
+func passwordWordIn(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i]|0x20 == 'p' {
+			for _, w := range passwordWordsASCII {
+				if len(s)-i >= len(w) && hasPrefixFoldASCII(s[i:], w) {
+					return true
+				}
+			}
+			continue
+		}
+		if s[i] >= utf8.RuneSelf {
+			for _, w := range passwordWordsJA {
+				if len(s)-i >= len(w) && s[i] == w[0] && s[i+1] == w[1] && s[i:i+len(w)] == w {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func isASCIISpace(c byte) bool {
@@ -202,7 +285,15 @@ func hasASCIIWord(s string) bool {
 }
 
 func looksLikePassword(w string) bool {
-	if len(w) < 8 || len(w) > 64 || strings.Contains(w, "://") || strings.Contains(w, "@") || strings.Contains(w, "[redacted]") {
+	// Quotes and brackets around a word, and the punctuation after it,
+	// are the sentence's ("new sign-in from Windows" is not a password).
+	w = strings.TrimLeft(strings.TrimRight(w, trailingPunct), leadingPunct)
+	if len(w) < 8 || len(w) > 64 || strings.Contains(w, "://") || strings.Contains(w, "[redacted]") {
+		return false
+	}
+	// An e-mail address, not a password: a dot in what follows the @
+	// ("me@example.com"); "P@ssw0rd!2024" has none.
+	if at := strings.IndexByte(w, '@'); at >= 0 && strings.Contains(strings.TrimRight(w[at+1:], ".,!?)"), ".") {
 		return false
 	}
 	var lower, upper, digit, symbol int
