@@ -364,7 +364,7 @@ func (e *Engine) press(ctx context.Context, req Request) (Answer, error) {
 	}
 	if len(st.Path) == 0 {
 		if st.Action == ActHuman {
-			return e.handoff(ctx, req, w), nil
+			return e.handoff(ctx, req, w, answered{}), nil
 		}
 		return Answer{}, &TokenError{Err: ErrBadToken, Detail: "no current step"}
 	}
@@ -372,13 +372,14 @@ func (e *Engine) press(ctx context.Context, req Request) (Answer, error) {
 	switch st.Action {
 	case ActNext:
 		next, term := p.follow(cur, cur.Next)
-		return e.advance(ctx, req, w, next, term), nil
+		return e.advance(ctx, req, w, next, term, answered{result: ResultDidNotWork}), nil
 	case ActChoice:
 		if st.Arg >= len(cur.Choices) {
 			return Answer{}, &TokenError{Err: ErrBadToken, Detail: "choice out of range"}
 		}
-		next, term := p.follow(cur, cur.Choices[st.Arg].Go)
-		return e.advance(ctx, req, w, next, term), nil
+		c := cur.Choices[st.Arg]
+		next, term := p.follow(cur, c.Go)
+		return e.advance(ctx, req, w, next, term, answered{result: ResultChose, chose: c}), nil
 	case ActBack:
 		if len(w.path) <= 1 {
 			return e.menu(lang, st.Walk, msgMenu, msgMenuBody), nil
@@ -388,7 +389,7 @@ func (e *Engine) press(ctx context.Context, req Request) (Answer, error) {
 	case ActResolved:
 		return e.resolved(ctx, req, w), nil
 	case ActHuman:
-		return e.handoff(ctx, req, w), nil
+		return e.handoff(ctx, req, w, answered{}), nil
 	}
 	return Answer{}, &TokenError{Err: ErrBadToken, Detail: "unknown action"}
 }
@@ -478,7 +479,14 @@ func (e *Engine) start(ctx context.Context, req Request, t *Topic, lang string, 
 	return e.step(w)
 }
 
-func (e *Engine) advance(ctx context.Context, req Request, w walkState, next *Step, term string) Answer {
+// answered is how the person left the current step: "didn't work", a
+// choice, or (zero) not at all, asking for a person there.
+type answered struct {
+	result string // ResultDidNotWork, ResultChose; "" for ResultCurrent
+	chose  *Choice
+}
+
+func (e *Engine) advance(ctx context.Context, req Request, w walkState, next *Step, term string, how answered) Answer {
 	switch {
 	case next != nil:
 		from := w.current().topic
@@ -490,7 +498,7 @@ func (e *Engine) advance(ctx context.Context, req Request, w walkState, next *St
 	case term == GoResolved:
 		return e.resolved(ctx, req, w)
 	default:
-		return e.handoff(ctx, req, w)
+		return e.handoff(ctx, req, w, how)
 	}
 }
 
@@ -653,7 +661,7 @@ func (e *Engine) resolved(ctx context.Context, req Request, w walkState) Answer 
 
 // handoff passes the person to a human: it stores the hand-off with the
 // transcript (when there is a store) and tells the person what happens next.
-func (e *Engine) handoff(ctx context.Context, req Request, w walkState) Answer {
+func (e *Engine) handoff(ctx context.Context, req Request, w walkState, last answered) Answer {
 	l, d := w.lang, e.opt.DefaultLang
 	a := Answer{Kind: KindHandoff, Lang: l, Title: msg(msgHandoff, l), Done: true, Playbook: w.p.ID}
 	h := &Handoff{
@@ -668,11 +676,25 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState) Answer {
 	}
 	for i, si := range w.path {
 		s := w.p.steps[si]
-		r := ResultDidNotWork
-		if i == len(w.path)-1 {
-			r = ResultCurrent
+		te := TranscriptEntry{Topic: s.topic.ID, Step: s.ID, Title: s.Title.Get(l, d), Result: ResultDidNotWork}
+		var chose *Choice
+		if i < len(w.path)-1 {
+			// The step the person went on to tells which choice led there.
+			for _, c := range s.Choices {
+				if next, _ := w.p.follow(s, c.Go); next != nil && next.index == w.path[i+1] {
+					chose = c
+					break
+				}
+			}
+		} else if last.result == "" {
+			te.Result = ResultCurrent
+		} else {
+			chose = last.chose
 		}
-		h.Transcript = append(h.Transcript, TranscriptEntry{Topic: s.topic.ID, Step: s.ID, Title: s.Title.Get(l, d), Result: r})
+		if chose != nil {
+			te.Result, te.Chose = ResultChose, chose.Label.Get(l, d)
+		}
+		h.Transcript = append(h.Transcript, te)
 	}
 	if len(w.path) > 0 {
 		s := w.current()
@@ -681,6 +703,22 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState) Answer {
 	}
 	contact := w.p.Contact.Get(l, d)
 	if st := e.opt.Store; st != nil {
+		// One hand-off per walkthrough: a double click, a click replayed
+		// by the platform or the same button pressed again on an older
+		// copy of the message would otherwise open another ticket and
+		// post another card. The walk id rides in the button's token.
+		if len(w.path) > 0 {
+			key := "handoff:" + req.Platform + ":" + req.UserID + ":" + walkID(w.walk)
+			if first, err := st.FirstSeen(ctx, key, e.nowFn()); err != nil {
+				e.log.ErrorContext(ctx, "check hand-off", "err", err, "playbook", w.p.ID)
+			} else if !first {
+				if prev := e.openHandoff(ctx, req, w.p.ID); prev != nil {
+					a.Summary = formatString(msg(msgHandoffRef, l), prev.Ref)
+				}
+				a.Text = msg(msgHandoffAgain, l) + "\n" + contact
+				return a
+			}
+		}
 		if err := st.CreateHandoff(ctx, h); err != nil {
 			e.log.ErrorContext(ctx, "create hand-off", "err", err, "playbook", w.p.ID)
 		} else {
@@ -692,6 +730,24 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState) Answer {
 	}
 	a.Text = msg(msgHandoffNoRef, l) + "\n" + contact
 	return a
+}
+
+// openHandoff finds the newest hand-off of req's person on playbook that
+// is not solved yet, to remind them of its reference; nil when there is
+// none among the most recent (the first click may still be storing it).
+func (e *Engine) openHandoff(ctx context.Context, req Request, playbook string) *Handoff {
+	hs, err := e.opt.Store.ListHandoffs(ctx, 200, HandoffOpen, HandoffClaimed)
+	if err != nil {
+		e.log.ErrorContext(ctx, "list hand-offs", "err", err)
+		return nil
+	}
+	var newest *Handoff
+	for _, h := range hs {
+		if h.Platform == req.Platform && h.Requester == req.UserID && h.Playbook == playbook && (newest == nil || h.ID > newest.ID) {
+			newest = h
+		}
+	}
+	return newest
 }
 
 // record stores an outcome of walk in playbook p. It takes the walk's parts

@@ -189,11 +189,14 @@ func TestWalkthrough(t *testing.T) {
 		stored.Status != core.HandoffOpen {
 		t.Errorf("stored hand-off %+v", stored)
 	}
+	// What the person answered at each step: a choice is recorded as
+	// the choice, and "didn't work" on the last step as such (found by a
+	// black-box run: both were recorded as something else).
 	wantTranscript := []core.TranscriptEntry{
 		{Topic: "no-wifi", Step: "toggle", Title: "Turn Wi-Fi off and on", Result: core.ResultDidNotWork},
-		{Topic: "no-wifi", Step: "which-computer", Title: "Which computer do you use?", Result: core.ResultDidNotWork},
+		{Topic: "no-wifi", Step: "which-computer", Title: "Which computer do you use?", Result: core.ResultChose, Chose: "I'm on a cable, not Wi-Fi"},
 		{Topic: "no-cable", Step: "replug", Title: "Plug the cable in again", Result: core.ResultDidNotWork},
-		{Topic: "no-cable", Step: "other-port", Title: "Try another port", Result: core.ResultCurrent},
+		{Topic: "no-cable", Step: "other-port", Title: "Try another port", Result: core.ResultDidNotWork},
 	}
 	if !slices.Equal(stored.Transcript, wantTranscript) {
 		t.Errorf("transcript\n got %+v\nwant %+v", stored.Transcript, wantTranscript)
@@ -452,5 +455,77 @@ func TestPlaybookRestriction(t *testing.T) {
 		if m.Topic.Playbook().ID != "office-network" {
 			t.Errorf("diagnosis offers %s/%s", m.Topic.Playbook().ID, m.Topic.ID)
 		}
+	}
+}
+
+// TestHandoffOncePerWalkthrough: "Talk to a person" pressed twice, or on
+// an older copy of the same walkthrough, opens one hand-off; the second
+// press is reminded of its reference and carries no hand-off for the
+// adapters to post a card for. Another walkthrough opens its own.
+func TestHandoffOncePerWalkthrough(t *testing.T) {
+	store := memstore.New()
+	e := newEngine(t, goodKB(t), core.Options{Store: store})
+	req := core.Request{Platform: "test", UserID: "U1", ChannelID: "C1", Locale: "en-US", Text: "wifi does not connect"}
+	ctx := context.Background()
+	step := e.Ask(ctx, req)
+	wantStep(t, step, "no-wifi", 1)
+	second := press(t, e, req, step, enNext)
+
+	first := press(t, e, req, step, enHuman)
+	if first.Kind != core.KindHandoff || first.Handoff == nil {
+		t.Fatalf("first press: %s, hand-off %v", first.Kind, first.Handoff)
+	}
+	if got := first.Handoff.Transcript; len(got) != 1 || got[0].Result != core.ResultCurrent {
+		t.Errorf("asked for a person on the step itself: transcript %+v, want one entry %q", got, core.ResultCurrent)
+	}
+	for _, from := range []core.Answer{step, second} { // the same button again; a later step of the same walk
+		again := press(t, e, req, from, enHuman)
+		if again.Kind != core.KindHandoff || !again.Done || again.Handoff != nil {
+			t.Errorf("pressed again: %s done=%v hand-off %v, want a hand-off answer with none attached", again.Kind, again.Done, again.Handoff)
+		}
+		if !strings.Contains(again.Summary, first.Handoff.Ref) || !strings.Contains(again.Text, "already") {
+			t.Errorf("pressed again: summary %q text %q, want the reference %s and 'already'", again.Summary, again.Text, first.Handoff.Ref)
+		}
+	}
+	other := e.Ask(ctx, req) // a new walkthrough
+	if h := press(t, e, req, other, enHuman); h.Handoff == nil || h.Handoff.Ref == first.Handoff.Ref {
+		t.Errorf("a new walkthrough's hand-off: %+v", h.Handoff)
+	}
+	hs, err := store.ListHandoffs(ctx, 10)
+	if err != nil || len(hs) != 2 {
+		t.Errorf("%d hand-offs stored (%v), want 2", len(hs), err)
+	}
+}
+
+// TestHandoffThroughAChoice: a choice that leads to a person is recorded
+// as the answer given.
+func TestHandoffThroughAChoice(t *testing.T) {
+	store := memstore.New()
+	e := newEngine(t, goodKB(t), core.Options{Store: store})
+	req := core.Request{Platform: "test", UserID: "U2", Locale: "en-US", Text: "wifi does not connect"}
+	a := press(t, e, req, e.Ask(context.Background(), req), enNext)
+	for _, l := range labels(a) {
+		if l == "Windows" {
+			a = press(t, e, req, a, l)
+			break
+		}
+	}
+	// Follow "didn't work" to the end, whichever steps the branch has.
+	for i := 0; a.Kind == core.KindStep && i < 20; i++ {
+		label := enNext
+		if slices.Contains(labels(a), enNextLast) {
+			label = enNextLast
+		}
+		a = press(t, e, req, a, label)
+	}
+	if a.Handoff == nil {
+		t.Fatalf("ended in %s without a hand-off", a.Kind)
+	}
+	tr := a.Handoff.Transcript
+	if len(tr) < 2 || tr[1].Result != core.ResultChose || tr[1].Chose != "Windows" {
+		t.Errorf("transcript %+v: want the second entry to say the person chose Windows", tr)
+	}
+	if last := tr[len(tr)-1]; last.Result != core.ResultDidNotWork {
+		t.Errorf("last entry %+v: the person pressed \"didn't work\" there", last)
 	}
 }

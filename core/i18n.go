@@ -33,6 +33,7 @@ const (
 	msgHandoffRef
 	msgHandoffNext
 	msgHandoffNoRef
+	msgHandoffAgain
 	msgStale
 	msgStaleBody
 	msgBad
@@ -64,7 +65,8 @@ var messages = [numMsgs]Text{
 	msgResolvedBody: {"en": "Solved at: %s. If the trouble comes back, just ask again.", "ja": "解決したステップ: %s。また困ったときはいつでも聞いてください。"},
 	msgHandoff:      {"en": "Let's get you to a person", "ja": "担当者におつなぎします"},
 	msgHandoffRef:   {"en": "Your reference is %s.", "ja": "受付番号は %s です。"},
-	msgHandoffNext:  {"en": "The support team has what you already tried and will contact you here. In the meantime:", "ja": "これまでに試した内容はサポートチームに伝わっています。担当者からこちらに連絡します。それまでの間は:"},
+	msgHandoffNext:  {"en": "The support team has what you already tried and will get back to you. In the meantime:", "ja": "これまでに試した内容はサポートチームに伝わっています。担当者から連絡します。それまでの間は:"},
+	msgHandoffAgain: {"en": "You are already with the support team for this problem: nothing more to do, they will get back to you. In the meantime:", "ja": "この件はすでにサポートチームに伝わっています。もう一度送る必要はありません。担当者から連絡します。それまでの間は:"},
 	msgHandoffNoRef: {"en": "Here is how to reach a person:", "ja": "担当者への連絡方法はこちらです:"},
 	msgStale:        {"en": "This walkthrough has changed", "ja": "この手順は更新されました"},
 	msgStaleBody:    {"en": "The guide behind these buttons was updated since this message was sent. Please start over; it only takes a moment.", "ja": "このメッセージのあとで手順が更新されました。お手数ですが最初からやり直してください。"},

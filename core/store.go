@@ -101,13 +101,17 @@ type TranscriptEntry struct {
 	Topic  string `json:"topic"`
 	Step   string `json:"step"`
 	Title  string `json:"title"`
-	Result string `json:"result"` // ResultDidNotWork or ResultCurrent
+	Result string `json:"result"` // ResultDidNotWork, ResultChose or ResultCurrent
+	// Chose is the label of the choice the person picked at this step,
+	// in their language, when Result is ResultChose.
+	Chose string `json:"chose,omitempty"`
 }
 
 // Transcript results.
 const (
 	ResultDidNotWork = "did not work"
 	ResultCurrent    = "was on this step"
+	ResultChose      = "chose"
 )
 
 // OutcomeKind is what happened in a walkthrough.

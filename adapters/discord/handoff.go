@@ -53,6 +53,7 @@ var cardText = map[string]core.Text{
 	"none":       {"en": "Nothing yet: they asked for a person straight away.", "ja": "まだ何も試していません(すぐに担当者を希望されました)。"},
 	"did-not":    {"en": "did not work", "ja": "解決せず"},
 	"current":    {"en": "was on this step", "ja": "このステップで相談"},
+	"chose":      {"en": "answered \u201c%s\u201d", "ja": "「%s」と回答"},
 	"open":       {"en": "Waiting for someone to claim it.", "ja": "担当者の割り当て待ちです。"},
 	"claimed":    {"en": "Claimed by %s %s", "ja": "%s さんが担当しています(%s)"},
 	"solved":     {"en": "Solved by %s %s", "ja": "%s さんが解決済みにしました(%s)"},
@@ -113,8 +114,11 @@ func (h *Handler) card(hf *core.Handoff) ([]*discordgo.MessageEmbed, []discordgo
 	var tried strings.Builder
 	for i, s := range hf.Transcript {
 		res := h.t("did-not", l)
-		if s.Result == core.ResultCurrent {
+		switch s.Result {
+		case core.ResultCurrent:
 			res = h.t("current", l)
+		case core.ResultChose:
+			res = fmt.Sprintf(h.t("chose", l), escape(core.Scrub(s.Chose)))
 		}
 		fmt.Fprintf(&tried, "%d. %s: %s\n", i+1, escape(core.Scrub(s.Title)), res)
 	}

@@ -99,8 +99,11 @@ func renderCard(h *core.Handoff, lang, topic, iter string) Message {
 	}
 	for i, e := range h.Transcript {
 		res := text("did-not-work", lang)
-		if e.Result == core.ResultCurrent {
+		switch e.Result {
+		case core.ResultCurrent:
 			res = text("was-here", lang)
+		case core.ResultChose:
+			res = fmt.Sprintf(text("chose", lang), core.Scrub(e.Chose))
 		}
 		fmt.Fprintf(&tr, "%d. %s — _%s_\n", i+1, escape(strings.ReplaceAll(e.Title, "\n", " ")), escape(res))
 	}

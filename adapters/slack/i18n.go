@@ -21,6 +21,7 @@ var texts = map[string]core.Text{
 	"card-foot":       {"en": "Reference %s · `kaiketsu handoffs` lists open hand-offs", "ja": "受付番号 %s · `kaiketsu handoffs` で未対応の一覧を表示できます"},
 	"did-not-work":    {"en": "did not work", "ja": "解決せず"},
 	"was-here":        {"en": "was on this step", "ja": "このステップで相談"},
+	"chose":           {"en": "answered \u201c%s\u201d", "ja": "「%s」と回答"},
 	"note-notfound":   {"en": "I can't find that hand-off. It may have been removed after the retention period; `kaiketsu handoffs` lists the open ones.", "ja": "この引き継ぎが見つかりません。保存期間を過ぎて削除された可能性があります。`kaiketsu handoffs` で未対応の一覧を確認できます。"},
 	"note-claimed-by": {"en": "%s has already claimed %s.", "ja": "%[2]s はすでに %[1]s が担当しています。"},
 	"note-yours":      {"en": "You have already claimed %s.", "ja": "%s はすでにあなたが担当しています。"},
