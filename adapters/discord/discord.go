@@ -165,7 +165,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// connection until the read timeout.
 	if len(sig) != 2*ed25519.SignatureSize {
 		unread(w)
-		h.log.Info("discord: rejected request with an invalid signature")
+		h.log.InfoContext(r.Context(), "discord: rejected request with an invalid signature")
 		h.reject(w, http.StatusUnauthorized, "invalid request signature")
 		return
 	}
@@ -191,12 +191,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body := msg[len(ts):]
 	if len(h.key) != ed25519.PublicKeySize || !verify(h.key, sig, msg) {
-		h.log.Info("discord: rejected request with an invalid signature")
+		h.log.InfoContext(r.Context(), "discord: rejected request with an invalid signature")
 		h.reject(w, http.StatusUnauthorized, "invalid request signature")
 		return
 	}
 	if !h.fresh(ts) {
-		h.log.Warn("discord: rejected signed request with a stale timestamp")
+		h.log.WarnContext(r.Context(), "discord: rejected signed request with a stale timestamp")
 		h.reject(w, http.StatusUnauthorized, "request timestamp too old")
 		return
 	}

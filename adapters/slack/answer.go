@@ -64,16 +64,16 @@ func (b *Bot) ask(ctx context.Context, cmd slack.SlashCommand) core.Answer {
 }
 
 // interaction handles a click after it was acknowledged.
-func (b *Bot) interaction(c click) {
+func (b *Bot) interaction(ctx context.Context, c click) {
 	if c.Type != slack.InteractionTypeBlockActions || !c.HasAction {
-		b.log.Debug("slack: interaction ignored", "type", string(c.Type))
+		b.log.DebugContext(ctx, "slack: interaction ignored", "type", string(c.Type))
 		return
 	}
 	if strings.HasPrefix(c.ActionID, cardAction) {
-		b.async(func(ctx context.Context) { b.cardClick(ctx, c) })
+		b.async(ctx, func(ctx context.Context) { b.cardClick(ctx, c) })
 		return
 	}
-	b.async(func(ctx context.Context) { b.press(ctx, c) })
+	b.async(ctx, func(ctx context.Context) { b.press(ctx, c) })
 }
 
 // press follows a walkthrough button and updates the conversation.
@@ -95,9 +95,9 @@ func (b *Bot) press(ctx context.Context, c click) {
 	if err != nil {
 		var te *core.TokenError
 		if !errors.As(err, &te) {
-			b.log.Error("slack: press", "err", err, "user", req.UserID)
+			b.log.ErrorContext(ctx, "slack: press", "err", err, "user", req.UserID)
 		}
-		b.log.Info("slack: button could not be followed; offering to start over", "user", req.UserID, "reason", reason(err))
+		b.log.InfoContext(ctx, "slack: button could not be followed; offering to start over", "user", req.UserID, "reason", reason(err))
 		req.Locale = b.userLocale(ctx, req.UserID)
 		a = b.eng.StartOver(req, err)
 	}
@@ -105,7 +105,7 @@ func (b *Bot) press(ctx context.Context, c click) {
 		"playbook", a.Playbook, "topic", a.Topic, "step", a.Step)
 	if a.Kind == core.KindHandoff && a.Handoff != nil {
 		h := a.Handoff
-		b.async(func(ctx context.Context) { b.postCard(ctx, h) })
+		b.async(ctx, func(ctx context.Context) { b.postCard(ctx, h) })
 	}
 	r := answerReply{a: a, iter: newIter()}
 	// A walkthrough that is already private (ephemeral, or in a DM) is
@@ -123,7 +123,7 @@ func (b *Bot) press(ctx context.Context, c click) {
 		r.threadTS = c.ThreadTs
 	}
 	if err := b.respond(ctx, c.ResponseURL, r); err != nil {
-		b.log.Error("slack: could not update the message", "user", req.UserID, "kind", a.Kind.String(), "err", err)
+		b.log.ErrorContext(ctx, "slack: could not update the message", "user", req.UserID, "kind", a.Kind.String(), "err", err)
 	}
 }
 
@@ -213,7 +213,7 @@ func (b *Bot) respond(ctx context.Context, responseURL string, r webhookMessage)
 }
 
 // event handles an Events API event after it was acknowledged.
-func (b *Bot) event(ev slackevents.EventsAPIEvent) {
+func (b *Bot) event(from context.Context, ev slackevents.EventsAPIEvent) {
 	cbe, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok || ev.Type != slackevents.CallbackEvent {
 		return
@@ -239,9 +239,9 @@ func (b *Bot) event(ev slackevents.EventsAPIEvent) {
 	if thread == "" {
 		thread = ts
 	}
-	b.async(func(ctx context.Context) {
+	b.async(from, func(ctx context.Context) {
 		if cbe.EventID != "" && !b.firstSeen(ctx, "slack:"+ev.TeamID+":"+cbe.EventID) {
-			b.log.Info("slack: duplicate event ignored", "event", cbe.EventID)
+			b.log.InfoContext(ctx, "slack: duplicate event ignored", "event", cbe.EventID)
 			return
 		}
 		b.mention(ctx, kind, user, channel, stripMentions(text), thread)

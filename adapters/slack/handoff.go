@@ -130,7 +130,7 @@ func renderCard(h *core.Handoff, lang, topic, iter string) Message {
 // (core.ClaimCard), so that a sweep never posts a card twice.
 func (b *Bot) postCard(ctx context.Context, h *core.Handoff) {
 	if b.api == nil || b.opt.SupportChannel == "" {
-		b.log.Info("slack: hand-off stored; no support channel to post it to", "handoff", h.ID, "ref", h.Ref)
+		b.log.InfoContext(ctx, "slack: hand-off stored; no support channel to post it to", "handoff", h.ID, "ref", h.Ref)
 		return
 	}
 	posted, err := core.PostCard(ctx, b.store, h, b.now(), func(ctx context.Context) (string, error) {
@@ -150,14 +150,14 @@ func (b *Bot) postCard(ctx context.Context, h *core.Handoff) {
 	})
 	switch {
 	case err != nil && !posted:
-		b.log.Error("slack: hand-off card not posted; the hand-off is stored, `kaiketsu handoffs` lists it and a later sweep will try again",
+		b.log.ErrorContext(ctx, "slack: hand-off card not posted; the hand-off is stored, `kaiketsu handoffs` lists it and a later sweep will try again",
 			"handoff", h.ID, "ref", h.Ref, "channel", b.opt.SupportChannel, "err", err)
 	case err != nil:
-		b.log.Error("slack: record hand-off card", "handoff", h.ID, "err", err)
+		b.log.ErrorContext(ctx, "slack: record hand-off card", "handoff", h.ID, "err", err)
 	case !posted:
-		b.log.Debug("slack: hand-off card already posted or being posted", "handoff", h.ID)
+		b.log.DebugContext(ctx, "slack: hand-off card already posted or being posted", "handoff", h.ID)
 	default:
-		b.log.Info("slack: hand-off card posted", "handoff", h.ID, "ref", h.Ref, "channel", b.opt.SupportChannel)
+		b.log.InfoContext(ctx, "slack: hand-off card posted", "handoff", h.ID, "ref", h.Ref, "channel", b.opt.SupportChannel)
 	}
 }
 
@@ -169,11 +169,11 @@ func (b *Bot) RepostCards(ctx context.Context) {
 		return
 	}
 	err := core.SweepCards(ctx, b.store, Platform, b.now(), func(ctx context.Context, h *core.Handoff) {
-		b.log.Info("slack: posting a hand-off card that was not posted", "handoff", h.ID, "ref", h.Ref)
+		b.log.InfoContext(ctx, "slack: posting a hand-off card that was not posted", "handoff", h.ID, "ref", h.Ref)
 		b.postCard(ctx, h)
 	})
 	if err != nil && ctx.Err() == nil {
-		b.log.Error("slack: look for hand-off cards to post", "err", err)
+		b.log.ErrorContext(ctx, "slack: look for hand-off cards to post", "err", err)
 	}
 }
 
@@ -190,7 +190,7 @@ func (b *Bot) cardClick(ctx context.Context, c click) {
 		// replace_original false: the card stays; only the clicker sees
 		// the note.
 		if err := b.respond(ctx, c.ResponseURL, r); err != nil {
-			b.log.Error("slack: could not answer a card click", "user", agent, "err", err)
+			b.log.ErrorContext(ctx, "slack: could not answer a card click", "user", agent, "err", err)
 		}
 	}
 	parts := strings.Split(c.ActionID, ":")
@@ -201,7 +201,7 @@ func (b *Bot) cardClick(ctx context.Context, c click) {
 		}
 	}
 	if id < 0 || (parts[1] != verbClaim && parts[1] != verbSolve) || b.store == nil {
-		b.log.Info("slack: unknown card action", "user", agent)
+		b.log.InfoContext(ctx, "slack: unknown card action", "user", agent)
 		note(escape(text("note-notfound", lang)))
 		return
 	}
@@ -209,7 +209,7 @@ func (b *Bot) cardClick(ctx context.Context, c click) {
 	if h, err := b.store.Handoff(ctx, id); err == nil && h.Platform != Platform {
 		// Cards are only posted on their own platform: a click naming
 		// another platform's hand-off is forged or confused.
-		b.log.Info("slack: card click for another platform's hand-off", "handoff", id, "user", agent)
+		b.log.InfoContext(ctx, "slack: card click for another platform's hand-off", "handoff", id, "user", agent)
 		note(escape(text("note-notfound", lang)))
 		return
 	} else if err == nil {
@@ -217,12 +217,12 @@ func (b *Bot) cardClick(ctx context.Context, c click) {
 		if parts[1] == verbClaim && h.Requester == agent && h.Platform == Platform && h.Status == core.HandoffOpen {
 			// People do not claim their own hand-off: they are the one who
 			// needs help. They may still mark it solved.
-			b.log.Info("slack: requester tried to claim their own hand-off", "handoff", id, "user", agent)
+			b.log.InfoContext(ctx, "slack: requester tried to claim their own hand-off", "handoff", id, "user", agent)
 			note(fmt.Sprintf(text("note-own", lang), ref))
 			return
 		}
 	} else if errors.Is(err, core.ErrNotFound) {
-		b.log.Info("slack: card click for an unknown hand-off", "handoff", id, "user", agent)
+		b.log.InfoContext(ctx, "slack: card click for an unknown hand-off", "handoff", id, "user", agent)
 		note(escape(text("note-notfound", lang)))
 		return
 	}
@@ -250,11 +250,11 @@ func (b *Bot) cardClick(ctx context.Context, c click) {
 		note(fmt.Sprintf(text("note-solved", lang), escape(h.Ref), userRef(h.SolvedBy)))
 		return
 	default:
-		b.log.Error("slack: hand-off "+parts[1], "handoff", id, "user", agent, "err", err)
+		b.log.ErrorContext(ctx, "slack: hand-off "+parts[1], "handoff", id, "user", agent, "err", err)
 		note(fmt.Sprintf(text("note-failed", lang), ref))
 		return
 	}
-	b.log.Info("slack: hand-off "+parts[1]+"ed", "handoff", id, "ref", h.Ref, "agent", agent)
+	b.log.InfoContext(ctx, "slack: hand-off "+parts[1]+"ed", "handoff", id, "ref", h.Ref, "agent", agent)
 	b.updateCard(ctx, c, h)
 	if parts[1] == verbClaim {
 		b.notifyRequester(ctx, h, agent)
@@ -272,7 +272,7 @@ func (b *Bot) updateCard(ctx context.Context, c click, h *core.Handoff) {
 		ch, ts, _ = strings.Cut(h.Card, "/")
 	}
 	if ch == "" || ts == "" {
-		b.log.Warn("slack: hand-off card location unknown; not updated", "handoff", h.ID)
+		b.log.WarnContext(ctx, "slack: hand-off card location unknown; not updated", "handoff", h.ID)
 		return
 	}
 	m := renderCard(h, b.opt.DefaultLang, b.topicTitle(h, b.opt.DefaultLang), newIter())
@@ -281,7 +281,7 @@ func (b *Bot) updateCard(ctx context.Context, c click, h *core.Handoff) {
 		return err
 	})
 	if err != nil {
-		b.log.Error("slack: could not update the hand-off card", "handoff", h.ID, "err", err)
+		b.log.ErrorContext(ctx, "slack: could not update the hand-off card", "handoff", h.ID, "err", err)
 	}
 }
 
@@ -304,7 +304,7 @@ func (b *Bot) notifyRequester(ctx context.Context, h *core.Handoff, agent string
 		return nil
 	})
 	if err != nil {
-		b.log.Error("slack: could not tell the requester their hand-off was claimed", "handoff", h.ID, "user", h.Requester, "err", err)
+		b.log.ErrorContext(ctx, "slack: could not tell the requester their hand-off was claimed", "handoff", h.ID, "user", h.Requester, "err", err)
 	}
 }
 

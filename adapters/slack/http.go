@@ -35,7 +35,7 @@ func (b *Bot) verified(w http.ResponseWriter, r *http.Request) (body []byte, ok 
 	sh, err := b.signer.headers(r.Header, time.Now())
 	if err != nil {
 		closeUnread(w)
-		b.log.Warn("slack: rejected request", "path", r.URL.Path, "reason", err.Error())
+		b.log.WarnContext(r.Context(), "slack: rejected request", "path", r.URL.Path, "reason", err.Error())
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false
 	}
@@ -54,7 +54,7 @@ func (b *Bot) verified(w http.ResponseWriter, r *http.Request) (body []byte, ok 
 		return nil, false
 	}
 	if !b.signer.valid(sh, body) {
-		b.log.Warn("slack: rejected request", "path", r.URL.Path, "reason", "signature does not match")
+		b.log.WarnContext(r.Context(), "slack: rejected request", "path", r.URL.Path, "reason", "signature does not match")
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false
 	}
@@ -196,12 +196,12 @@ func (b *Bot) Interactions(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		// Not the error itself: a parser's message may quote the payload,
 		// which holds the response_url (a capability to post as the app).
-		b.log.Warn("slack: malformed interaction payload", "bytes", len(body))
+		b.log.WarnContext(r.Context(), "slack: malformed interaction payload", "bytes", len(body))
 		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
-	b.interaction(c)
+	b.interaction(r.Context(), c)
 }
 
 // Events answers Slack's URL check and acknowledges events, which are
@@ -229,8 +229,8 @@ func (b *Bot) Events(w http.ResponseWriter, r *http.Request) {
 	// makes Slack retry it, and eventually disable the subscription.
 	w.WriteHeader(http.StatusOK)
 	if err != nil {
-		b.log.Debug("slack: event not handled", "type", outer.Type, "err", err)
+		b.log.DebugContext(r.Context(), "slack: event not handled", "type", outer.Type, "err", err)
 		return
 	}
-	b.event(ev)
+	b.event(r.Context(), ev)
 }

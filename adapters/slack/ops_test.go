@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaiketsu/kaiketsu/adapters/httplog"
 	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
 	"github.com/kaiketsu/kaiketsu/adapters/memstore"
 	slackedge "github.com/kaiketsu/kaiketsu/adapters/slack"
@@ -171,4 +173,82 @@ func (s *splitTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return http.DefaultTransport.RoundTrip(r)
 	}
 	return s.hooks.RoundTrip(r)
+}
+
+// TestLogLinesCarryTheRequestID: the lines a request writes, in its
+// handler and in the work after the ack, carry its request id (found by a
+// black-box run: the rejection and the failed update had none).
+func TestLogLinesCarryTheRequestID(t *testing.T) {
+	var buf syncBuffer
+	log := slog.New(httplog.Handler(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	books, _ := core.DefaultPlaybooks()
+	eng, err := core.NewEngine(core.NewKB(books...), core.Options{Key: []byte("slack request id test key")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return nil, errors.New("connection refused")
+	})
+	bot, err := slackedge.New(slackedge.Options{Engine: eng, SigningSecret: benchSecret, Logger: log,
+		HTTPClient: &http.Client{Transport: failing}, RetryBase: time.Millisecond, RetryMax: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	bot.Mount(mux)
+	h := httplog.Middleware(log, mux)
+
+	bad := loadgen.SlackCommand("not the secret", "U1", "I forgot my password", responseURL, time.Now()).HTTP("")
+	bad.Header.Set(httplog.RequestIDHeader, "req-bad-signature")
+	h.ServeHTTP(httptest.NewRecorder(), bad)
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, loadgen.SlackCommand(benchSecret, "U1", "I forgot my password", responseURL, time.Now()).HTTP(""))
+	bs := buttons(t, rec.Body.Bytes())
+	click := loadgen.SlackClick(benchSecret, "U1", bs[1][0], bs[1][1], responseURL, time.Now()).HTTP("")
+	click.Header.Set(httplog.RequestIDHeader, "req-click")
+	h.ServeHTTP(httptest.NewRecorder(), click)
+	if err := bot.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	want := map[string]string{"slack: rejected request": "req-bad-signature", "slack: could not update the message": "req-click"}
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var l struct {
+			Msg       string `json:"msg"`
+			RequestID string `json:"request_id"`
+		}
+		json.Unmarshal([]byte(line), &l)
+		if id, ok := want[l.Msg]; ok {
+			if l.RequestID != id {
+				t.Errorf("%q logged with request id %q, want %q", l.Msg, l.RequestID, id)
+			}
+			delete(want, l.Msg)
+		}
+	}
+	for msg := range want {
+		t.Errorf("no %q line in the log:\n%s", msg, buf.String())
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// syncBuffer is a bytes.Buffer safe for the log lines of concurrent work.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/kaiketsu/kaiketsu/adapters/httplog"
 	"github.com/kaiketsu/kaiketsu/adapters/internal/outbound"
 	"github.com/kaiketsu/kaiketsu/adapters/internal/workers"
 	"github.com/kaiketsu/kaiketsu/core"
@@ -171,8 +172,10 @@ func New(opt Options) (*Bot, error) {
 const asyncTimeout = 5 * time.Minute
 
 // async runs f after the ack, tracked for Drain. The context is not the
-// request's: the request is over by the time f runs.
-func (b *Bot) async(f func(ctx context.Context)) {
+// request's (from): the request is over by the time f runs; it carries
+// only from's request id, so that f's log lines can be told apart.
+func (b *Bot) async(from context.Context, f func(ctx context.Context)) {
+	id := httplog.RequestID(from)
 	b.pending.Add(1)
 	b.inflight.Add(1)
 	b.workers.Go(func() {
@@ -180,9 +183,12 @@ func (b *Bot) async(f func(ctx context.Context)) {
 		defer b.inflight.Add(-1)
 		ctx, cancel := context.WithTimeout(b.bg, asyncTimeout)
 		defer cancel()
+		if id != "" {
+			ctx = httplog.WithRequestID(ctx, id)
+		}
 		defer func() {
 			if r := recover(); r != nil {
-				b.log.Error("slack: background work panicked", "panic", r)
+				b.log.ErrorContext(ctx, "slack: background work panicked", "panic", r)
 			}
 		}()
 		f(ctx)

@@ -72,14 +72,14 @@ func (b *Bot) socketEvent(ctx context.Context, sm acker, evt socketmode.Event) {
 		env := evt.Request.EnvelopeID
 		// The answer goes in the ack, which must leave within 3 s; the
 		// locale look-up is bounded well below that.
-		b.async(func(actx context.Context) {
+		b.async(ctx, func(actx context.Context) {
 			r := b.command(actx, cmd)
 			if err := sm.AckCtx(actx, env, r); err != nil {
 				// Too big for an ack (Socket Mode drops 20 KB+): ack empty
 				// and answer through the response_url.
 				b.ack(actx, sm, env, nil)
 				if err := b.respond(actx, cmd.ResponseURL, r); err != nil {
-					b.log.Error("slack: could not answer the command", "user", cmd.UserID, "err", err)
+					b.log.ErrorContext(actx, "slack: could not answer the command", "user", cmd.UserID, "err", err)
 				}
 			}
 		})
@@ -90,14 +90,14 @@ func (b *Bot) socketEvent(ctx context.Context, sm acker, evt socketmode.Event) {
 		}
 		// interaction only starts the work (tracked for Drain); the ack
 		// still leaves at once.
-		b.interaction(clickFrom(cb))
+		b.interaction(ctx, clickFrom(cb))
 		b.ack(ctx, sm, evt.Request.EnvelopeID, nil)
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 		if !ok || evt.Request == nil {
 			return
 		}
-		b.event(ev)
+		b.event(ctx, ev)
 		b.ack(ctx, sm, evt.Request.EnvelopeID, nil)
 	}
 }
