@@ -193,6 +193,11 @@ func (b *Bot) Interactions(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		c, err = parseClick(q.get("payload"))
 	}
+	// A click is someone's: as a command without user_id, one without a
+	// user is refused, not answered from a bucket every such click shares.
+	if err == nil && c.UserID == "" {
+		err = errors.New("no user")
+	}
 	if err != nil {
 		// Not the error itself: a parser's message may quote the payload,
 		// which holds the response_url (a capability to post as the app).

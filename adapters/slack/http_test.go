@@ -376,6 +376,9 @@ func TestMalformedInteractions(t *testing.T) {
 		"wrong JSON": "payload=" + url.QueryEscape(`{"type":12,"actions":"x"}`),
 		"not a form": "%%%",
 		"empty":      "",
+		// Every interaction Slack sends has a user.
+		"null":    "payload=null",
+		"no user": "payload=" + url.QueryEscape(`{"type":"block_actions","response_url":"https://hooks.slack.com/x","actions":[{"action_id":"kk:w","block_id":"b","value":"x"}]}`),
 	} {
 		w := tb.do(signed("/slack/interactions", formType, body, time.Now()))
 		if w.Code != http.StatusBadRequest {
