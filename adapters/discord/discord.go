@@ -147,6 +147,9 @@ func (h *Handler) recovered(what string) {
 	}
 }
 
+// errNoUser refuses a command or click that names nobody.
+var errNoUser = errors.New("interaction without a member or user")
+
 // ErrUnsupported is returned by Respond for interaction types Kaiketsu
 // does not handle (modal submits, future types).
 var ErrUnsupported = errors.New("unsupported interaction type")
@@ -384,11 +387,21 @@ func (h *Handler) respond(ctx context.Context, in *discordgo.Interaction) (reply
 	switch in.Type {
 	case discordgo.InteractionPing:
 		return reply{resp: &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}}, nil
-	case discordgo.InteractionApplicationCommand:
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
+		// Discord sends the member (in a guild) or the user (in a DM)
+		// with every command and click; without one, the answer would
+		// come from a rate-limit bucket shared by all such requests.
+		if h.request(in).UserID == "" {
+			err = errNoUser
+		}
+	}
+	switch {
+	case err != nil:
+	case in.Type == discordgo.InteractionApplicationCommand:
 		r, err = h.command(ctx, in)
-	case discordgo.InteractionApplicationCommandAutocomplete:
+	case in.Type == discordgo.InteractionApplicationCommandAutocomplete:
 		r.resp, err = h.autocomplete(in)
-	case discordgo.InteractionMessageComponent:
+	case in.Type == discordgo.InteractionMessageComponent:
 		r, err = h.component(ctx, in)
 	default:
 		err = fmt.Errorf("%w %d", ErrUnsupported, in.Type)

@@ -123,6 +123,11 @@ func TestBadRequests(t *testing.T) {
 			map[string]any{"custom_id": "m", "components": []any{}}, nil), http.StatusBadRequest, "unsupported interaction type 5"},
 		{"unknown type", f.interaction(discordgo.InteractionType(42), enUser, map[string]any{}, nil), http.StatusBadRequest, "unsupported interaction type 42"},
 		{"oversize", big, http.StatusRequestEntityTooLarge, "too large"},
+		// Discord sends a member or a user with every command and click.
+		{"command without a user", []byte(`{"id":"1","application_id":"` + testApp + `","type":2,"token":"t","version":1,"data":{"id":"2","name":"support","type":1}}`),
+			http.StatusBadRequest, "without a member or user"},
+		{"click without a user", []byte(`{"id":"1","application_id":"` + testApp + `","type":3,"token":"t","version":1,"data":{"custom_id":"x","component_type":2}}`),
+			http.StatusBadRequest, "without a member or user"},
 	}
 	// A body declared larger than the limit is refused before it is read
 	// (a client sending less than it declares would hold the connection).
