@@ -119,12 +119,14 @@ func (p *Poster) PostJSON(ctx context.Context, target string, body []byte) (Post
 		do = func() error { return p.fast.DoDeadline(req, resp, deadline) }
 	}
 	if err := do(); err != nil {
-		timeout := errors.Is(err, fasthttp.ErrTimeout) || errors.Is(err, fasthttp.ErrDialTimeout) ||
-			errors.Is(err, fasthttp.ErrTLSHandshakeTimeout) || errors.Is(err, fasthttp.ErrNoFreeConns)
+		unsent := errors.Is(err, fasthttp.ErrDialTimeout) || errors.Is(err, fasthttp.ErrTLSHandshakeTimeout) ||
+			errors.Is(err, fasthttp.ErrNoFreeConns)
+		var ne net.Error
+		timeout := unsent || errors.Is(err, fasthttp.ErrTimeout) || (errors.As(err, &ne) && ne.Timeout())
 		if timeout && byCtx {
 			return Posted{}, context.DeadlineExceeded
 		}
-		return Posted{}, &transportError{err: err, timeout: timeout}
+		return Posted{}, &transportError{err: err, timeout: timeout, maybeDelivered: timeout && !unsent}
 	}
 	return Posted{Status: resp.StatusCode(), RetryAfter: string(resp.Header.Peek("Retry-After"))}, nil
 }
@@ -149,7 +151,15 @@ func (p *Poster) postProxied(ctx context.Context, target string, body []byte) (P
 type transportError struct {
 	err     error
 	timeout bool
+	// maybeDelivered: the post went out and no answer came in time. The
+	// host may well have acted on it, and a POST sent again would act
+	// twice (a response_url allows five uses).
+	maybeDelivered bool
 }
+
+// Retryable reports whether sending the post again is safe: not when it
+// may have been delivered.
+func (e *transportError) Retryable() bool { return !e.maybeDelivered }
 
 func (e *transportError) Error() string   { return e.err.Error() }
 func (e *transportError) Unwrap() error   { return e.err }

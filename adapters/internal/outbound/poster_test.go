@@ -123,6 +123,19 @@ func TestPosterTimesOut(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("a 100ms timeout returned after %v", d)
 	}
+	// The post went out: sending it again could act twice.
+	var r interface{ Retryable() bool }
+	if !errors.As(err, &r) || r.Retryable() {
+		t.Errorf("a post that went out and got no answer: %v says it may be sent again", err)
+	}
+	// A post that never left may be.
+	closed, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := closed.Addr().String()
+	closed.Close()
+	_, err = p.PostJSON(context.Background(), "http://"+addr+"/x", []byte(`{}`))
+	if !errors.As(err, &r) || !r.Retryable() {
+		t.Errorf("connection refused: %v, want an error that may be retried", err)
+	}
 
 	// A context deadline sooner than the timeout wins, and its error is
 	// the context's.
