@@ -179,7 +179,7 @@ func (s *splitTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // handler and in the work after the ack, carry its request id (found by a
 // black-box run: the rejection and the failed update had none).
 func TestLogLinesCarryTheRequestID(t *testing.T) {
-	var buf syncBuffer
+	var buf lockedBuffer
 	log := slog.New(httplog.Handler(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	books, _ := core.DefaultPlaybooks()
 	eng, err := core.NewEngine(core.NewKB(books...), core.Options{Key: []byte("slack request id test key")})
@@ -234,21 +234,3 @@ func TestLogLinesCarryTheRequestID(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// syncBuffer is a bytes.Buffer safe for the log lines of concurrent work.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
