@@ -71,14 +71,20 @@ func NewPoster(timeout time.Duration) *Poster {
 			},
 			MaxConnsPerHost:        postConnsPerHost,
 			MaxConnWaitTimeout:     timeout,
-			MaxIdleConnDuration:    90 * time.Second,
+			// fasthttp does not watch idle connections, so one the host
+			// closed is found out only by the next post on it: idle ones
+			// are dropped sooner than hosts usually close them.
+			MaxIdleConnDuration: 10 * time.Second,
 			ReadTimeout:            timeout,
 			WriteTimeout:           timeout,
 			MaxResponseBodySize:    maxAnswer,
 			DisablePathNormalizing: true,
-			// A POST is not sent again by the client: the caller decides
-			// whether a failed post is worth another try.
-			RetryIfErr: func(*fasthttp.Request, int, error) (bool, bool) { return false, false },
+			// A POST is not sent again by the client, except once on a
+			// kept connection the host had closed before reading it (no
+			// answer byte at all): the caller decides about the rest.
+			RetryIfErr: func(_ *fasthttp.Request, attempts int, err error) (bool, bool) {
+				return false, attempts < 2 && (errors.Is(err, fasthttp.ErrConnectionClosed) || errors.Is(err, io.EOF))
+			},
 		},
 		proxied: Client(timeout),
 		timeout: timeout,
@@ -119,8 +125,9 @@ func (p *Poster) PostJSON(ctx context.Context, target string, body []byte) (Post
 		do = func() error { return p.fast.DoDeadline(req, resp, deadline) }
 	}
 	if err := do(); err != nil {
+		var oe *net.OpError
 		unsent := errors.Is(err, fasthttp.ErrDialTimeout) || errors.Is(err, fasthttp.ErrTLSHandshakeTimeout) ||
-			errors.Is(err, fasthttp.ErrNoFreeConns)
+			errors.Is(err, fasthttp.ErrNoFreeConns) || (errors.As(err, &oe) && oe.Op == "dial")
 		var ne net.Error
 		timeout := unsent || errors.Is(err, fasthttp.ErrTimeout) || (errors.As(err, &ne) && ne.Timeout())
 		if timeout && byCtx {
@@ -157,9 +164,16 @@ type transportError struct {
 	maybeDelivered bool
 }
 
-// Retryable reports whether sending the post again is safe: not when it
-// may have been delivered.
-func (e *transportError) Retryable() bool { return !e.maybeDelivered }
+// Retryable reports whether sending the post again is worth it: not when
+// it may have been delivered.
+func (e *transportError) Retryable() bool {
+	// Nor when the host does not exist: it will not a moment later.
+	var dns *net.DNSError
+	if errors.As(e.err, &dns) && dns.IsNotFound {
+		return false
+	}
+	return !e.maybeDelivered
+}
 
 func (e *transportError) Error() string   { return e.err.Error() }
 func (e *transportError) Unwrap() error   { return e.err }

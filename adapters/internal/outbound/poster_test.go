@@ -257,7 +257,31 @@ func TestPosterMissingHost(t *testing.T) {
 	if !errors.As(err, &ne) {
 		t.Errorf("err %v is not a net.Error", err)
 	}
+	var r interface{ Retryable() bool }
+	if !errors.As(err, &r) || r.Retryable() {
+		t.Errorf("err %v: a host that does not exist must not be tried again", err)
+	}
 	if strings.Contains(err.Error(), "/actions/x") {
 		t.Errorf("error quotes the URL's path (a capability): %v", err)
+	}
+}
+
+// TestPosterHostClosedIdleConnection: a host that closes idle connections
+// sooner than the pool drops them costs no post: the one sent on a closed
+// connection is sent again on a new one.
+func TestPosterHostClosedIdleConnection(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		ok(w)
+	}))
+	srv.Config.IdleTimeout = 50 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	p := NewPoster(5 * time.Second)
+	for i := range 3 {
+		if res, err := p.PostJSON(context.Background(), srv.URL+"/r", []byte(`{}`)); err != nil || res.Status != 200 {
+			t.Fatalf("post %d after the host closed the idle connection: %+v, %v", i, res, err)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
