@@ -69,12 +69,12 @@ func NewPoster(timeout time.Duration) *Poster {
 				defer cancel()
 				return nc.DialContext(ctx, "tcp", addr)
 			},
-			MaxConnsPerHost:        postConnsPerHost,
-			MaxConnWaitTimeout:     timeout,
+			MaxConnsPerHost:    postConnsPerHost,
+			MaxConnWaitTimeout: timeout,
 			// fasthttp does not watch idle connections, so one the host
 			// closed is found out only by the next post on it: idle ones
 			// are dropped sooner than hosts usually close them.
-			MaxIdleConnDuration: 10 * time.Second,
+			MaxIdleConnDuration:    10 * time.Second,
 			ReadTimeout:            timeout,
 			WriteTimeout:           timeout,
 			MaxResponseBodySize:    maxAnswer,
