@@ -703,20 +703,23 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState, last ans
 	}
 	contact := w.p.Contact.Get(l, d)
 	if st := e.opt.Store; st != nil {
-		// One hand-off per walkthrough: a double click, a click replayed
-		// by the platform or the same button pressed again on an older
-		// copy of the message would otherwise open another ticket and
-		// post another card. The walk id rides in the button's token.
+		// One hand-off per problem: a double click, a click replayed by
+		// the platform or the same button pressed again on an older copy
+		// of the message would otherwise open another ticket and post
+		// another card. The walk id rides in the button's token; with the
+		// topic, a new problem chosen after "start over" is a new one.
+		// A repeat whose hand-off cannot be found open (it was solved, or
+		// storing it failed) opens one after all.
 		if len(w.path) > 0 {
-			key := "handoff:" + req.Platform + ":" + req.UserID + ":" + walkID(w.walk)
+			key := "handoff:" + req.Platform + ":" + req.UserID + ":" + walkID(w.walk) + ":" + h.Topic
 			if first, err := st.FirstSeen(ctx, key, e.nowFn()); err != nil {
 				e.log.ErrorContext(ctx, "check hand-off", "err", err, "playbook", w.p.ID)
 			} else if !first {
-				if prev := e.openHandoff(ctx, req, w.p.ID); prev != nil {
+				if prev := e.openHandoff(ctx, req, w.p.ID, h.Topic); prev != nil {
 					a.Summary = formatString(msg(msgHandoffRef, l), prev.Ref)
+					a.Text = msg(msgHandoffAgain, l) + "\n" + contact
+					return a
 				}
-				a.Text = msg(msgHandoffAgain, l) + "\n" + contact
-				return a
 			}
 		}
 		if err := st.CreateHandoff(ctx, h); err != nil {
@@ -732,10 +735,10 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState, last ans
 	return a
 }
 
-// openHandoff finds the newest hand-off of req's person on playbook that
-// is not solved yet, to remind them of its reference; nil when there is
-// none among the most recent (the first click may still be storing it).
-func (e *Engine) openHandoff(ctx context.Context, req Request, playbook string) *Handoff {
+// openHandoff finds the newest hand-off of req's person on playbook's
+// topic that is not solved yet, to remind them of its reference; nil when
+// there is none among the most recent.
+func (e *Engine) openHandoff(ctx context.Context, req Request, playbook, topic string) *Handoff {
 	hs, err := e.opt.Store.ListHandoffs(ctx, 200, HandoffOpen, HandoffClaimed)
 	if err != nil {
 		e.log.ErrorContext(ctx, "list hand-offs", "err", err)
@@ -743,7 +746,7 @@ func (e *Engine) openHandoff(ctx context.Context, req Request, playbook string) 
 	}
 	var newest *Handoff
 	for _, h := range hs {
-		if h.Platform == req.Platform && h.Requester == req.UserID && h.Playbook == playbook && (newest == nil || h.ID > newest.ID) {
+		if h.Platform == req.Platform && h.Requester == req.UserID && h.Playbook == playbook && h.Topic == topic && (newest == nil || h.ID > newest.ID) {
 			newest = h
 		}
 	}

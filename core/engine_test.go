@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -491,9 +492,59 @@ func TestHandoffOncePerWalkthrough(t *testing.T) {
 	if h := press(t, e, req, other, enHuman); h.Handoff == nil || h.Handoff.Ref == first.Handoff.Ref {
 		t.Errorf("a new walkthrough's hand-off: %+v", h.Handoff)
 	}
+	// Another problem chosen after "start over" in the same walkthrough
+	// is a new request (found by a review).
+	menu := press(t, e, req, step, enRestart)
+	wired := press(t, e, req, menu, "The wired network does not work")
+	if h := press(t, e, req, wired, enHuman); h.Handoff == nil || h.Handoff.Topic != "no-cable" {
+		t.Errorf("another problem after start over: hand-off %+v, want a new one", h.Handoff)
+	}
+	// Once the person's hand-offs on that problem are solved, asking
+	// again opens a new one.
+	open, _ := store.ListHandoffs(ctx, 10, core.HandoffOpen)
+	for _, h := range open {
+		if h.Topic == "no-wifi" {
+			if _, err := store.SolveHandoff(ctx, h.ID, "agent", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if h := press(t, e, req, step, enHuman); h.Handoff == nil || h.Handoff.Ref == first.Handoff.Ref {
+		t.Errorf("asked again after the first was solved: hand-off %+v, want a new one", h.Handoff)
+	}
 	hs, err := store.ListHandoffs(ctx, 10)
-	if err != nil || len(hs) != 2 {
-		t.Errorf("%d hand-offs stored (%v), want 2", len(hs), err)
+	if err != nil || len(hs) != 4 {
+		t.Errorf("%d hand-offs stored (%v), want 4", len(hs), err)
+	}
+}
+
+// failingOnce fails its first CreateHandoff, as a database might.
+type failingOnce struct {
+	*memstore.Store
+	failed bool
+}
+
+func (f *failingOnce) CreateHandoff(ctx context.Context, h *core.Handoff) error {
+	if !f.failed {
+		f.failed = true
+		return errors.New("database is locked")
+	}
+	return f.Store.CreateHandoff(ctx, h)
+}
+
+// TestHandoffAfterAFailedSave: when storing a hand-off failed, pressing
+// the button again stores it (found by a review: the repeat was taken
+// for a duplicate of a hand-off that did not exist).
+func TestHandoffAfterAFailedSave(t *testing.T) {
+	store := &failingOnce{Store: memstore.New()}
+	e := newEngine(t, goodKB(t), core.Options{Store: store})
+	req := core.Request{Platform: "test", UserID: "U3", Locale: "en-US", Text: "wifi does not connect"}
+	step := e.Ask(context.Background(), req)
+	if h := press(t, e, req, step, enHuman); h.Handoff != nil {
+		t.Fatalf("first press stored %+v despite the failure", h.Handoff)
+	}
+	if h := press(t, e, req, step, enHuman); h.Handoff == nil {
+		t.Errorf("second press: %s %q, want the hand-off stored", h.Kind, h.Text)
 	}
 }
 
