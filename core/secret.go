@@ -24,8 +24,8 @@ var (
 	// 入れない". Only an X with a letter and a digit or symbol counts
 	// (wordLike), so "used my birthday as password" or "パスワード reset
 	// したい" are left alone.
-	passwordAsPattern = regexp.MustCompile(`(?i)(^|\s)([!#-&(-~]{4,64})\s+as\s+(?:my\s+|the\s+|a\s+)?(?:password|passwd|passcode|pwd|pw)\b`)
-	passwordJAPattern = regexp.MustCompile(`(?:パスワード|ﾊﾟｽﾜｰﾄﾞ)\s+["'「]?([!#-&(-~]{4,64})["'」]?\s*(?:で|に|って|と|が|じゃ|では)`)
+	passwordAsPattern = regexp.MustCompile(`(?i)(^|\s)["'「]?([!#-&(-~]{4,64})["'」]?\s+as\s+(?:my\s+|the\s+|a\s+)?(?:password|passwd|passcode|pwd|pw)\b(\s*manager)?`)
+	passwordJAPattern = regexp.MustCompile(`(?:パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*["'「]?([!#-&(-~]{4,64})["'」]?\s*(?:で|に|って|と|が|じゃ|では)`)
 )
 
 // commonWords are what follows "my password is" when it is not a password.
@@ -131,6 +131,9 @@ func redactVerbless(s string) string {
 			sub := p.FindStringSubmatch(m)
 			x := sub[len(sub)-1]
 			if p == passwordAsPattern {
+				if sub[3] != "" {
+					return m // "1Password as my password manager"
+				}
 				x = sub[2]
 			}
 			if commonWord(x) || !wordLike(x) {
@@ -142,9 +145,12 @@ func redactVerbless(s string) string {
 	return s
 }
 
-// wordLike reports whether x has a letter and a digit or a symbol: what
-// a password has and an ordinary word does not.
+// wordLike reports whether x has a letter and a digit or a symbol, or is
+// six digits or more: what a password has and an ordinary word does not.
 func wordLike(x string) bool {
+	if len(x) >= 6 && strings.Trim(x, "0123456789") == "" {
+		return true
+	}
 	var letter, other bool
 	for i := 0; i < len(x); i++ {
 		c := x[i]
@@ -275,6 +281,12 @@ func hasPrefixFoldASCII(s, lower string) bool {
 	return true
 }
 
+// hasSuffixFoldASCII reports whether s ends with lower, a lower-case ASCII
+// word, in any case.
+func hasSuffixFoldASCII(s, lower string) bool {
+	return len(s) >= len(lower) && hasPrefixFoldASCII(s[len(s)-len(lower):], lower)
+}
+
 func hasASCIIWord(s string) bool {
 	for _, r := range s {
 		if r > unicode.MaxASCII {
@@ -285,10 +297,17 @@ func hasASCIIWord(s string) bool {
 }
 
 func looksLikePassword(w string) bool {
+	// A Slack mention as slash commands escape it (<@U024BE7LH|bob>,
+	// <!subteam^S01|@team>, <#C01|help>) or an @handle names someone.
+	if w[0] == '@' || (w[0] == '<' && len(w) > 2 && strings.ContainsRune("@!#", rune(w[1])) && strings.HasSuffix(w, ">")) {
+		return false
+	}
 	// Quotes and brackets around a word, and the punctuation after it,
 	// are the sentence's ("new sign-in from Windows" is not a password).
 	w = strings.TrimLeft(strings.TrimRight(w, trailingPunct), leadingPunct)
-	if len(w) < 8 || len(w) > 64 || strings.Contains(w, "://") || strings.Contains(w, "[redacted]") {
+	// A word that ends in "password" talks about passwords ("1Password").
+	if len(w) < 8 || len(w) > 64 || strings.Contains(w, "://") || strings.Contains(w, "[redacted]") ||
+		hasSuffixFoldASCII(w, "password") {
 		return false
 	}
 	// An e-mail address, not a password: a dot in what follows the @
