@@ -70,6 +70,11 @@ func (b *Bot) socketEvent(ctx context.Context, sm acker, evt socketmode.Event) {
 			return
 		}
 		env := evt.Request.EnvelopeID
+		if cmd.UserID == "" { // as over HTTP: every command is someone's
+			b.log.WarnContext(ctx, "slack: command without a user ignored")
+			b.ack(ctx, sm, env, nil)
+			return
+		}
 		// The answer goes in the ack, which must leave within 3 s; the
 		// locale look-up is bounded well below that.
 		b.async(ctx, func(actx context.Context) {
@@ -89,8 +94,13 @@ func (b *Bot) socketEvent(ctx context.Context, sm acker, evt socketmode.Event) {
 			return
 		}
 		// interaction only starts the work (tracked for Drain); the ack
-		// still leaves at once.
-		b.interaction(ctx, clickFrom(cb))
+		// still leaves at once. As over HTTP, a click without a user is
+		// nobody's to answer.
+		if c := clickFrom(cb); c.UserID != "" {
+			b.interaction(ctx, c)
+		} else {
+			b.log.WarnContext(ctx, "slack: interaction without a user ignored")
+		}
 		b.ack(ctx, sm, evt.Request.EnvelopeID, nil)
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)

@@ -80,6 +80,22 @@ func TestSocketMode(t *testing.T) {
 		t.Error("the walkthrough message was not replaced")
 	}
 
+	// A command and a click without a user are acked and not answered,
+	// as over HTTP.
+	posts := len(tb.fake.responsePosts())
+	delete(cmd, "user_id")
+	tb.fake.sendEnvelope("slash_commands", "env-nouser", cmd)
+	if a := tb.fake.waitAck(t, "env-nouser"); len(a.Payload) != 0 && string(a.Payload) != "null" {
+		t.Errorf("a command without a user was answered: %s", a.Payload)
+	}
+	payload = []byte(clickJSON("", "C2147483705", next.ActionID, next.Value, tb.fake.responseURL("sm"), true))
+	tb.fake.sendEnvelope("interactive", "env-click-nouser", payload)
+	tb.fake.waitAck(t, "env-click-nouser")
+	tb.drain(t)
+	if n := len(tb.fake.responsePosts()); n != posts {
+		t.Errorf("a click without a user posted %d updates", n-posts)
+	}
+
 	// A mention, delivered twice (a retry): acked both times, answered
 	// once.
 	var ev json.RawMessage = []byte(eventBody("Ev0SOCKET", mentionEvent("U0REQUEST", "<@U0BOT> help")))
