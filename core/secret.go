@@ -40,7 +40,7 @@ var commonWords = map[string]bool{
 // commonWord reports whether x, less the punctuation a sentence puts
 // after it ("my password is wrong, I think"), is one of commonWords.
 func commonWord(x string) bool {
-	return commonWords[strings.ToLower(strings.TrimRight(x, ".,!?;:)]}\"'"))]
+	return commonWords[strings.ToLower(strings.TrimRight(x, trailingPunct+"!?"))]
 }
 
 // Quotes and brackets around a word, and the commas and stops after
@@ -77,7 +77,8 @@ func scrub(text string) (string, bool) { return scrubNFKC(nfkc(text)) }
 // run of four digits for "code is ..."; three for a one-time code.
 func scrubNFKC(s string) (string, bool) {
 	orig := s
-	if passwordIsMaybe(s) {
+	anyWord, withVerb := passwordWords(s)
+	if withVerb {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
 			if commonWord(sub[3]) || !hasASCIIWord(sub[3]) {
@@ -86,7 +87,7 @@ func scrubNFKC(s string) (string, bool) {
 			return strings.TrimSuffix(m, sub[3]) + redacted
 		})
 	}
-	if passwordWordIn(s) {
+	if anyWord {
 		s = redactVerbless(s)
 	}
 	// Redacting a password only ever removes digits.
@@ -164,29 +165,6 @@ func wordLike(x string) bool {
 	return letter && other
 }
 
-// passwordWordIn reports whether s has one of the words the verbless
-// patterns need, anywhere: what they cannot match without.
-func passwordWordIn(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i]|0x20 == 'p' {
-			for _, w := range passwordWordsASCII {
-				if len(s)-i >= len(w) && hasPrefixFoldASCII(s[i:], w) {
-					return true
-				}
-			}
-			continue
-		}
-		if s[i] >= utf8.RuneSelf {
-			for _, w := range passwordWordsJA {
-				if len(s)-i >= len(w) && s[i] == w[0] && s[i+1] == w[1] && s[i:i+len(w)] == w {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
 func isASCIISpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
@@ -233,32 +211,54 @@ var (
 	passwordWordsJA    = []string{"パスワード", "ﾊﾟｽﾜｰﾄﾞ"}
 )
 
-// passwordIsMaybe reports whether s has one of the words passwordIsPattern
-// starts with, followed by optional space and one of its verbs: what the
-// pattern cannot match without.
-func passwordIsMaybe(s string) bool {
+// passwordWords looks through s once for the words the password patterns
+// need: found, when one of them is anywhere (what the verbless patterns
+// cannot match without), and withVerb, when one is followed by optional
+// space and one of passwordIsPattern's verbs (what it cannot match
+// without).
+func passwordWords(s string) (found, withVerb bool) {
 	for i := 0; i < len(s); i++ {
-		if s[i]|0x20 == 'p' {
-			for _, w := range passwordWordsASCII {
-				if len(s)-i >= len(w) && hasPrefixFoldASCII(s[i:], w) && passwordVerbFollows(s[i+len(w):]) {
-					return true
-				}
+		var words []string
+		switch c := s[i]; {
+		case c|0x20 == 'p':
+			words = passwordWordsASCII
+		case c >= utf8.RuneSelf:
+			words = passwordWordsJA
+		default:
+			continue
+		}
+		for _, w := range words {
+			if !hasWordAt(s, i, w) {
+				continue
 			}
-			continue
-		}
-		if s[i] < utf8.RuneSelf {
-			continue
-		}
-		for _, w := range passwordWordsJA {
-			// The first two bytes rule out nearly every character of
-			// Japanese text before a full comparison.
-			if len(s)-i >= len(w) && s[i] == w[0] && s[i+1] == w[1] && s[i:i+len(w)] == w && passwordVerbFollows(s[i+len(w):]) {
-				return true
+			found = true
+			if passwordVerbFollows(s[i+len(w):]) {
+				return true, true
 			}
 		}
 	}
-	return false
+	return found, false
 }
+
+// hasWordAt reports whether s has w at i: an ASCII word in any case, a
+// Japanese one as it is.
+func hasWordAt(s string, i int, w string) bool {
+	if len(s)-i < len(w) {
+		return false
+	}
+	if w[0] < utf8.RuneSelf {
+		return hasPrefixFoldASCII(s[i:], w)
+	}
+	// The first two bytes rule out nearly every character of Japanese
+	// text before a full comparison.
+	return s[i] == w[0] && s[i+1] == w[1] && s[i:i+len(w)] == w
+}
+
+// passwordIsMaybe: passwordWords' withVerb.
+func passwordIsMaybe(s string) bool { _, v := passwordWords(s); return v }
+
+// passwordWordIn: passwordWords' found.
+func passwordWordIn(s string) bool { f, _ := passwordWords(s); return f }
 
 // passwordVerbFollows: \s*(is|was|=|:|は|を) at the start of s.
 func passwordVerbFollows(s string) bool {
