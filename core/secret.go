@@ -77,7 +77,7 @@ func scrub(text string) (string, bool) { return scrubNFKC(nfkc(text)) }
 // run of four digits for "code is ..."; three for a one-time code.
 func scrubNFKC(s string) (string, bool) {
 	orig := s
-	anyWord, withVerb := passwordWords(s)
+	verbless, withVerb := passwordWords(s)
 	if withVerb {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
@@ -87,7 +87,7 @@ func scrubNFKC(s string) (string, bool) {
 			return strings.TrimSuffix(m, sub[3]) + redacted
 		})
 	}
-	if anyWord {
+	if verbless {
 		s = redactVerbless(s)
 	}
 	// Redacting a password only ever removes digits.
@@ -211,12 +211,14 @@ var (
 	passwordWordsJA    = []string{"パスワード", "ﾊﾟｽﾜｰﾄﾞ"}
 )
 
-// passwordWords looks through s once for the words the password patterns
-// need: found, when one of them is anywhere (what the verbless patterns
-// cannot match without), and withVerb, when one is followed by optional
-// space and one of passwordIsPattern's verbs (what it cannot match
-// without).
-func passwordWords(s string) (found, withVerb bool) {
+// passwordWords looks through s once for the password words the
+// patterns need, and reports whether each kind of pattern might match:
+// verbless, when one is preceded by "as" ("hunter2 as my password") or,
+// in Japanese, followed by ASCII ("パスワード abc12345 で"); withVerb, when
+// one is followed by optional space and one of passwordIsPattern's verbs.
+// Most messages that name a password ("I forgot my password") need no
+// regular expression at all.
+func passwordWords(s string) (verbless, withVerb bool) {
 	for i := 0; i < len(s); i++ {
 		var words []string
 		switch c := s[i]; {
@@ -231,14 +233,44 @@ func passwordWords(s string) (found, withVerb bool) {
 			if !hasWordAt(s, i, w) {
 				continue
 			}
-			found = true
-			if passwordVerbFollows(s[i+len(w):]) {
+			if w[0] < utf8.RuneSelf {
+				verbless = verbless || asBefore(s[:i])
+			} else {
+				verbless = verbless || asciiAfter(s[i+len(w):])
+			}
+			withVerb = withVerb || passwordVerbFollows(s[i+len(w):])
+			if verbless && withVerb {
 				return true, true
 			}
 		}
 	}
-	return found, false
+	return verbless, withVerb
 }
+
+// asBefore reports whether s ends with "as", optionally followed by "my",
+// "the" or "a", and space: what passwordAsPattern needs before its word.
+func asBefore(s string) bool {
+	s = strings.TrimRight(s, reSpace)
+	for _, det := range []string{"my", "the", "a"} {
+		if hasSuffixFoldASCII(s, det) {
+			if t := strings.TrimRight(s[:len(s)-len(det)], reSpace); hasSuffixFoldASCII(t, "as") {
+				return true
+			}
+		}
+	}
+	return hasSuffixFoldASCII(s, "as")
+}
+
+// asciiAfter reports whether s starts, after space and an opening quote,
+// with printable ASCII: what passwordJAPattern needs after its word.
+func asciiAfter(s string) bool {
+	s = strings.TrimLeft(s, reSpace)
+	s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(s, `"`), "'"), "「")
+	return s != "" && s[0] > ' ' && s[0] < utf8.RuneSelf
+}
+
+// reSpace is what \s matches in Go's regular expressions.
+const reSpace = "\t\n\f\r "
 
 // hasWordAt reports whether s has w at i: an ASCII word in any case, a
 // Japanese one as it is.
@@ -257,8 +289,8 @@ func hasWordAt(s string, i int, w string) bool {
 // passwordIsMaybe: passwordWords' withVerb.
 func passwordIsMaybe(s string) bool { _, v := passwordWords(s); return v }
 
-// passwordWordIn: passwordWords' found.
-func passwordWordIn(s string) bool { f, _ := passwordWords(s); return f }
+// passwordVerblessMaybe: passwordWords' verbless.
+func passwordVerblessMaybe(s string) bool { v, _ := passwordWords(s); return v }
 
 // passwordVerbFollows: \s*(is|was|=|:|は|を) at the start of s.
 func passwordVerbFollows(s string) bool {
