@@ -1,11 +1,9 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -149,22 +147,10 @@ func (b *Bot) postWebhook(ctx context.Context, responseURL string, body []byte) 
 	return nil
 }
 
-// postWith posts JSON with an http.Client given in Options, reading the
-// answer to the end so that the connection goes back to the pool.
+// postWith posts JSON with an http.Client given in Options.
 func postWith(hc *http.Client) func(ctx context.Context, target string, body []byte) (outbound.Posted, error) {
 	return func(ctx context.Context, target string, body []byte) (outbound.Posted, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
-		if err != nil {
-			return outbound.Posted{}, fmt.Errorf("new request: %w", err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := hc.Do(req)
-		if err != nil {
-			return outbound.Posted{}, err
-		}
-		defer resp.Body.Close()
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		return outbound.Posted{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After")}, nil
+		return outbound.PostJSONWith(ctx, hc, target, body)
 	}
 }
 

@@ -139,12 +139,19 @@ func (p *Poster) PostJSON(ctx context.Context, target string, body []byte) (Post
 }
 
 func (p *Poster) postProxied(ctx context.Context, target string, body []byte) (Posted, error) {
+	return PostJSONWith(ctx, p.proxied, target, body)
+}
+
+// PostJSONWith posts body to target as PostJSON does, with net/http's
+// client hc, reading the answer (up to its bound) so that the connection
+// goes back to hc's pool.
+func PostJSONWith(ctx context.Context, hc *http.Client, target string, body []byte) (Posted, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return Posted{}, fmt.Errorf("new request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := p.proxied.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return Posted{}, err
 	}
