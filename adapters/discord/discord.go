@@ -147,7 +147,10 @@ func (h *Handler) recovered(what string) {
 	}
 }
 
-// errNoUser refuses a command or click that names nobody.
+// errNoUser refuses a command or click that names nobody. Discord sends
+// the member (in a guild) or the user (in a DM) with every one; without
+// it, the answer would come from a rate-limit bucket shared by all such
+// requests.
 var errNoUser = errors.New("interaction without a member or user")
 
 // ErrUnsupported is returned by Respond for interaction types Kaiketsu
@@ -387,21 +390,11 @@ func (h *Handler) respond(ctx context.Context, in *discordgo.Interaction) (reply
 	switch in.Type {
 	case discordgo.InteractionPing:
 		return reply{resp: &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}}, nil
-	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
-		// Discord sends the member (in a guild) or the user (in a DM)
-		// with every command and click; without one, the answer would
-		// come from a rate-limit bucket shared by all such requests.
-		if h.request(in).UserID == "" {
-			err = errNoUser
-		}
-	}
-	switch {
-	case err != nil:
-	case in.Type == discordgo.InteractionApplicationCommand:
+	case discordgo.InteractionApplicationCommand:
 		r, err = h.command(ctx, in)
-	case in.Type == discordgo.InteractionApplicationCommandAutocomplete:
+	case discordgo.InteractionApplicationCommandAutocomplete:
 		r.resp, err = h.autocomplete(in)
-	case in.Type == discordgo.InteractionMessageComponent:
+	case discordgo.InteractionMessageComponent:
 		r, err = h.component(ctx, in)
 	default:
 		err = fmt.Errorf("%w %d", ErrUnsupported, in.Type)
@@ -443,6 +436,9 @@ func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (reply
 	// Bulk registration makes /support the application's only command, so
 	// the name is not checked: any command is a request for help.
 	req := h.request(in)
+	if req.UserID == "" {
+		return reply{}, errNoUser
+	}
 	req.Text = strings.TrimSpace(symptom(data.Options))
 	a := h.eng.Ask(ctx, req)
 	h.logAnswer(ctx, in, a)
@@ -467,10 +463,13 @@ func (h *Handler) component(ctx context.Context, in *discordgo.Interaction) (rep
 	if !ok {
 		return reply{}, errors.New("component interaction without data")
 	}
+	req := h.request(in)
+	if req.UserID == "" {
+		return reply{}, errNoUser
+	}
 	if strings.HasPrefix(data.CustomID, cardPrefix) {
 		return reply{resp: h.cardAction(ctx, in, data.CustomID)}, nil
 	}
-	req := h.request(in)
 	req.Token = data.CustomID
 	a, err := h.eng.Press(ctx, req)
 	if err != nil {

@@ -342,6 +342,12 @@ func retryable(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
+	// A name that does not resolve will not resolve a moment later,
+	// whichever client found it out.
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return false
+	}
 	var r interface{ Retryable() bool }
 	if errors.As(err, &r) {
 		return r.Retryable()
@@ -352,11 +358,6 @@ func retryable(err error) bool {
 		case "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout":
 			return true
 		}
-		return false
-	}
-	// A name that does not resolve will not resolve a moment later.
-	var dns *net.DNSError
-	if errors.As(err, &dns) && dns.IsNotFound {
 		return false
 	}
 	var ne net.Error
