@@ -23,13 +23,18 @@ type OutcomeBatcher interface {
 // synchronously rather than drop anything.
 type BufferedOutcomes struct {
 	Store
-	log   *slog.Logger
-	queue chan Outcome
-	done  chan struct{}
-	once  sync.Once
+	log  *slog.Logger
+	full chan struct{} // a batch is ready (buffered: the writer may be busy)
+	stop chan struct{} // closed by Flush
+	done chan struct{}
+	once sync.Once
 
-	mu     sync.RWMutex // guards closed against a send on a closed queue
-	closed bool
+	// Outcomes are appended under a mutex and taken by the writer when a
+	// batch is full or on its tick: a channel send per outcome woke the
+	// writer for every request, which cost more than the append.
+	mu      sync.Mutex
+	pending []Outcome
+	closed  bool
 }
 
 // Batching parameters.
@@ -44,46 +49,60 @@ func NewBufferedOutcomes(store Store, log *slog.Logger) *BufferedOutcomes {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	b := &BufferedOutcomes{Store: store, log: log, queue: make(chan Outcome, outcomeQueue), done: make(chan struct{})}
+	b := &BufferedOutcomes{
+		Store: store, log: log,
+		full: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+		pending: make([]Outcome, 0, outcomeBatch),
+	}
 	go b.run()
 	return b
 }
 
 // RecordOutcome queues o; see BufferedOutcomes.
 func (b *BufferedOutcomes) RecordOutcome(ctx context.Context, o Outcome) error {
-	b.mu.RLock()
-	if !b.closed {
-		select {
-		case b.queue <- o:
-			b.mu.RUnlock()
-			return nil
-		default:
+	b.mu.Lock()
+	if !b.closed && len(b.pending) < outcomeQueue {
+		b.pending = append(b.pending, o)
+		n := len(b.pending)
+		b.mu.Unlock()
+		if n == outcomeBatch {
+			select {
+			case b.full <- struct{}{}:
+			default:
+			}
 		}
+		return nil
 	}
-	b.mu.RUnlock()
+	b.mu.Unlock()
 	return b.Store.RecordOutcome(ctx, o)
 }
 
 func (b *BufferedOutcomes) run() {
 	defer close(b.done)
-	batch := make([]Outcome, 0, outcomeBatch)
 	tick := time.NewTicker(outcomeFlush)
 	defer tick.Stop()
+	spare := make([]Outcome, 0, outcomeBatch)
 	for {
 		select {
-		case o, ok := <-b.queue:
-			if !ok {
-				b.write(batch)
-				return
-			}
-			batch = append(batch, o)
-			if len(batch) < outcomeBatch {
-				continue
-			}
+		case <-b.full:
 		case <-tick.C:
+		case <-b.stop:
 		}
-		b.write(batch)
-		batch = batch[:0]
+		// Swap the buffers: recorders append to the spare one while this
+		// one is written.
+		b.mu.Lock()
+		taken, closed := b.pending, b.closed
+		b.pending = spare[:0]
+		b.mu.Unlock()
+		spare = taken
+		for len(taken) > 0 {
+			n := min(len(taken), outcomeBatch)
+			b.write(taken[:n])
+			taken = taken[n:]
+		}
+		if closed {
+			return
+		}
 	}
 }
 
@@ -113,8 +132,8 @@ func (b *BufferedOutcomes) Flush() {
 	b.once.Do(func() {
 		b.mu.Lock()
 		b.closed = true
-		close(b.queue)
 		b.mu.Unlock()
+		close(b.stop)
 		<-b.done
 	})
 }

@@ -48,3 +48,47 @@ func TestBufferedOutcomesLoseNothing(t *testing.T) {
 		t.Errorf("Close: %v", err)
 	}
 }
+
+// batchRecorder is a store that records the batches it is given.
+type batchRecorder struct {
+	*memstore.Store
+	mu      sync.Mutex
+	batches [][]core.Outcome
+}
+
+func (r *batchRecorder) RecordOutcomes(_ context.Context, os []core.Outcome) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.batches = append(r.batches, append([]core.Outcome(nil), os...))
+	return nil
+}
+
+// TestBufferedOutcomesBatches: a batching store gets the outcomes in the
+// order they were recorded, in batches of at most 256 (one row each on
+// SQLite), however many were queued between two writes.
+func TestBufferedOutcomesBatches(t *testing.T) {
+	rec := &batchRecorder{Store: memstore.New()}
+	b := core.NewBufferedOutcomes(rec, nil)
+	const n = 3000
+	for i := range n {
+		if err := b.RecordOutcome(context.Background(), core.Outcome{Walk: fmt.Sprint(i), Kind: core.OutcomeStarted}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Flush()
+	next := 0
+	for _, batch := range rec.batches {
+		if len(batch) == 0 || len(batch) > 256 {
+			t.Errorf("batch of %d outcomes, want 1 to 256", len(batch))
+		}
+		for _, o := range batch {
+			if o.Walk != fmt.Sprint(next) {
+				t.Fatalf("outcome %q written where %d was due", o.Walk, next)
+			}
+			next++
+		}
+	}
+	if next != n {
+		t.Errorf("%d outcomes written, want %d", next, n)
+	}
+}

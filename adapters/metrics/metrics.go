@@ -33,6 +33,9 @@ type Metrics struct {
 	answers           *prometheus.CounterVec
 	diagnoses         *prometheus.CounterVec
 	outcomes          *prometheus.CounterVec
+	answerCounts      counters[[2]string] // platform, kind
+	diagnosisCounts   counters[[3]string] // platform, playbook, topic
+	outcomeCounts     counters[[4]string] // platform, playbook, topic, kind
 	signatureFailures *prometheus.CounterVec
 	handoffRetries    *prometheus.CounterVec
 	reloads           *prometheus.CounterVec
@@ -91,6 +94,7 @@ func New() *Metrics {
 			Help: "Topics in the playbooks being served.",
 		}),
 	}
+	m.answerCounts.vec, m.diagnosisCounts.vec, m.outcomeCounts.vec = m.answers, m.diagnoses, m.outcomes
 	reg.MustRegister(m.requests, m.latency, m.inflight, m.answers, m.diagnoses, m.outcomes,
 		m.signatureFailures, m.handoffRetries, m.reloads, m.topics,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -117,17 +121,17 @@ func (m *Metrics) Handler() http.Handler {
 // It reads ids and kinds only, never the person's text.
 func (m *Metrics) Observe(_ context.Context, req core.Request, a core.Answer) {
 	platform := label(req.Platform)
-	m.answers.WithLabelValues(platform, a.Kind.String()).Inc()
+	m.answerCounts.get([2]string{platform, a.Kind.String()}, labels2).Inc()
 	if req.Token != "" {
 		return // a button: no diagnosis
 	}
 	switch a.Kind {
 	case core.KindStep:
-		m.diagnoses.WithLabelValues(platform, a.Playbook, a.Topic).Inc()
+		m.diagnosisCounts.get([3]string{platform, a.Playbook, a.Topic}, labels3).Inc()
 	case core.KindChoose:
-		m.diagnoses.WithLabelValues(platform, "", "ambiguous").Inc()
+		m.diagnosisCounts.get([3]string{platform, "", "ambiguous"}, labels3).Inc()
 	case core.KindNoMatch:
-		m.diagnoses.WithLabelValues(platform, "", "none").Inc()
+		m.diagnosisCounts.get([3]string{platform, "", "none"}, labels3).Inc()
 	}
 }
 

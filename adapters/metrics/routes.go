@@ -43,3 +43,26 @@ func (m *Metrics) series(platform, route string, status int) *routeSeries {
 	actual, _ := m.routes.m.LoadOrStore(k, s)
 	return actual.(*routeSeries)
 }
+
+// counters caches the counters of one CounterVec by a comparable key, for
+// the series touched on every answer (answers, diagnoses, outcomes): a
+// map lookup on the key's strings costs a fraction of WithLabelValues,
+// which validates, hashes and locks on every call. The keys are label
+// values the vector holds anyway (platforms, kinds, loaded topics), so
+// the cache grows no further than the vector does.
+type counters[K comparable] struct {
+	m   sync.Map // K -> prometheus.Counter
+	vec *prometheus.CounterVec
+}
+
+func (c *counters[K]) get(k K, labels func(K) []string) prometheus.Counter {
+	if v, ok := c.m.Load(k); ok {
+		return v.(prometheus.Counter)
+	}
+	v, _ := c.m.LoadOrStore(k, c.vec.WithLabelValues(labels(k)...))
+	return v.(prometheus.Counter)
+}
+
+func labels2(k [2]string) []string { return k[:] }
+func labels3(k [3]string) []string { return k[:] }
+func labels4(k [4]string) []string { return k[:] }

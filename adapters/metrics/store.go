@@ -27,6 +27,6 @@ func (s *countingStore) RecordOutcome(ctx context.Context, o core.Outcome) error
 	if err := s.Store.RecordOutcome(ctx, o); err != nil {
 		return err
 	}
-	s.m.outcomes.WithLabelValues(label(o.Platform), o.Playbook, o.Topic, string(o.Kind)).Inc()
+	s.m.outcomeCounts.get([4]string{label(o.Platform), o.Playbook, o.Topic, string(o.Kind)}, labels4).Inc()
 	return nil
 }

@@ -49,6 +49,7 @@ var formCases = []string{
 	"payload=%7B%22type%22%3A%22block_actions%22%7D",
 	"a=%",
 	"a=%4",
+	"a=%%%",
 	"a=b=c",
 	"+=+",
 }

@@ -74,7 +74,13 @@ func NewPoster(timeout time.Duration) *Poster {
 			// fasthttp does not watch idle connections, so one the host
 			// closed is found out only by the next post on it: idle ones
 			// are dropped sooner than hosts usually close them.
-			MaxIdleConnDuration:    10 * time.Second,
+			MaxIdleConnDuration: 10 * time.Second,
+			// The connection used last is taken first: after a burst the
+			// pool shrinks back to what the steady rate needs (the rest
+			// sit idle and are dropped), rather than every post going
+			// round all the connections the burst opened (FIFO, the
+			// default), each one cold in the caches.
+			ConnPoolStrategy:       fasthttp.LIFO,
 			ReadTimeout:            timeout,
 			WriteTimeout:           timeout,
 			MaxResponseBodySize:    maxAnswer,
