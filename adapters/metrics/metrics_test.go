@@ -185,6 +185,26 @@ func TestObserveAndStoreCountDiagnosesAndOutcomes(t *testing.T) {
 	if strings.Count(body, `kaiketsu_diagnoses_total{platform="slack"`) != 1 {
 		t.Errorf("diagnoses on slack:\n%s", grep(body, "kaiketsu_diagnoses_total"))
 	}
+	// The series are looked up once and kept: a second count lands on the
+	// same series, and another label set on its own.
+	eng.Ask(ctx, core.Request{Platform: "slack", UserID: "U2", Text: "パスワードを忘れた"})
+	eng.Ask(ctx, core.Request{Platform: "discord", UserID: "2", Text: "パスワードを忘れた"})
+	body = scrape(t, m)
+	for _, tc := range []struct {
+		metric string
+		labels map[string]string
+		want   float64
+	}{
+		{"kaiketsu_diagnoses_total", map[string]string{"platform": "slack", "playbook": playbook, "topic": topic}, 2},
+		{"kaiketsu_diagnoses_total", map[string]string{"platform": "discord", "playbook": playbook, "topic": topic}, 1},
+		{"kaiketsu_answers_total", map[string]string{"platform": "slack", "kind": "step"}, 2},
+		{"kaiketsu_walkthroughs_total", map[string]string{"platform": "slack", "topic": topic, "outcome": "started"}, 2},
+		{"kaiketsu_walkthroughs_total", map[string]string{"platform": "discord", "topic": topic, "outcome": "started"}, 1},
+	} {
+		if got := value(t, body, tc.metric, tc.labels); got != tc.want {
+			t.Errorf("after more answers: %s%v = %v, want %v", tc.metric, tc.labels, got, tc.want)
+		}
+	}
 }
 
 func TestHandoffRetriesAndReloads(t *testing.T) {
