@@ -101,28 +101,41 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		level := slog.LevelDebug
-		switch {
-		case status >= 500:
-			level = slog.LevelError
-		case status >= 400:
-			level = slog.LevelInfo
-		}
-		if !log.Enabled(ctx, level) {
-			return
-		}
-		route := r.Pattern // the mux pattern, not the raw path
-		if route == "" {
-			route = "unmatched"
-		}
-		log.LogAttrs(ctx, level, "http request",
-			slog.String("method", r.Method),
-			slog.String("route", route),
-			slog.Int("status", status),
-			slog.Duration("duration", time.Since(start)),
-			slog.Int64("bytes", sw.n),
-		)
+		logRequest(ctx, log, r, status, time.Since(start), sw.n)
 	})
+}
+
+// Rejected logs a request the server answered itself, before any handler
+// (a body over the limit, a request it could not parse), as Middleware
+// logs the others, under a new request id.
+func Rejected(log *slog.Logger, r *http.Request, status int) {
+	logRequest(WithRequestID(context.Background(), NewID()), log, r, status, 0, 0)
+}
+
+// logRequest writes the one line of a request: debug when it succeeded,
+// info for a client error, error for a server error.
+func logRequest(ctx context.Context, log *slog.Logger, r *http.Request, status int, took time.Duration, n int64) {
+	level := slog.LevelDebug
+	switch {
+	case status >= 500:
+		level = slog.LevelError
+	case status >= 400:
+		level = slog.LevelInfo
+	}
+	if !log.Enabled(ctx, level) {
+		return
+	}
+	route := r.Pattern // the mux pattern, not the raw path
+	if route == "" {
+		route = "unmatched"
+	}
+	log.LogAttrs(ctx, level, "http request",
+		slog.String("method", r.Method),
+		slog.String("route", route),
+		slog.Int("status", status),
+		slog.Duration("duration", took),
+		slog.Int64("bytes", n),
+	)
 }
 
 type sizeWriter struct {

@@ -197,6 +197,10 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	})
 }
 
+// Count counts a request answered without the middleware (the server
+// refused it before any handler ran), under r.Pattern.
+func (m *Metrics) Count(r *http.Request, status int) { m.record(r, status, time.Now()) }
+
 func (m *Metrics) record(r *http.Request, status int, start time.Time) {
 	platform := pathPlatform(r.URL.Path)
 	route := r.Pattern // set by the ServeMux on this same request

@@ -10,12 +10,19 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kaiketsu/kaiketsu/adapters/fastserve"
+	"github.com/kaiketsu/kaiketsu/adapters/httplog"
 	"github.com/kaiketsu/kaiketsu/adapters/metrics"
 	"github.com/kaiketsu/kaiketsu/config"
 	"github.com/kaiketsu/kaiketsu/core"
 )
 
 func init() { commands["serve"] = serve }
+
+// maxRequestBody is the largest request body the server reads: the
+// platforms' own limit in the adapters (64 KiB); a longer one is answered
+// 413 before it is read.
+const maxRequestBody = 64 << 10
 
 // gracePeriod is how long a stopping server waits for in-flight requests
 // and pending platform updates.
@@ -150,15 +157,23 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 		log.Warn("neither Slack nor Discord is configured: only /healthz and /readyz are served; see README, Set up on Slack / Discord")
 	}
 
-	srv := &http.Server{
-		Addr:              cfg.Addr,
-		Handler:           instrument(log, met, d.mux),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	// Slack and Discord call over HTTP/1.1, so the handlers are served by
+	// fastserve (fasthttp), which costs about 40% less CPU a request than
+	// net/http's server (README, Performance).
+	srv := fastserve.New(instrument(log, met, d.mux), fastserve.Options{
+		MaxBody:      maxRequestBody,
+		ReadTimeout:  10 * time.Second,
+		WriteTimeout: 15 * time.Second,
+		IdleTimeout:  120 * time.Second,
+		Log:          log,
+		Rejected: func(r *http.Request, status int) {
+			// Answered before any handler: counted and logged as the
+			// middleware would have.
+			_, r.Pattern = d.mux.Handler(r)
+			met.Count(r, status)
+			httplog.Rejected(log, r, status)
+		},
+	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -187,7 +202,7 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 		}()
 	}
 	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(ln); err != nil {
 			errc <- err
 		}
 	}()

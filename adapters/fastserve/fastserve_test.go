@@ -1,0 +1,365 @@
+package fastserve
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// start serves h on a loopback port and returns its base URL; the server
+// is shut down when the test ends.
+func start(t *testing.T, h http.Handler, opt Options) (base string, s *Server) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	s = New(h, opt)
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("Serve returned %v after Shutdown, want nil", err)
+		}
+	})
+	return "http://" + ln.Addr().String(), s
+}
+
+// raw sends req as bytes on a new connection and returns the response.
+func raw(t *testing.T, base, req string) *http.Response {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("reading the answer to %q: %v", req[:min(len(req), 60)], err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func readAll(t *testing.T, r io.Reader) string {
+	t.Helper()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestRequestAsNetHTTPGivesIt: what a handler reads of a request is what
+// net/http would give it.
+func TestRequestAsNetHTTPGivesIt(t *testing.T) {
+	type seen struct {
+		method, path, query, host, uri, proto string
+		header                                http.Header
+		body                                  string
+		length                                int64
+	}
+	got := make(chan seen, 1)
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- seen{r.Method, r.URL.Path, r.URL.RawQuery, r.Host, r.RequestURI, r.Proto, r.Header.Clone(), string(b), r.ContentLength}
+	}), Options{})
+
+	resp := raw(t, base, "POST /slack/commands?x=1&y=%20 HTTP/1.1\r\nHost: bot.example\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nx-slack-signature: v0=abc\r\n"+
+		"X-Multi: a\r\nX-Multi: b\r\nContent-Length: 11\r\n\r\ntext=hello!")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	s := <-got
+	want := seen{method: "POST", path: "/slack/commands", query: "x=1&y=%20", host: "bot.example",
+		uri: "/slack/commands?x=1&y=%20", proto: "HTTP/1.1", body: "text=hello!", length: 11}
+	if s.method != want.method || s.path != want.path || s.query != want.query || s.host != want.host ||
+		s.uri != want.uri || s.proto != want.proto || s.body != want.body || s.length != want.length {
+		t.Errorf("handler saw %+v\nwant %+v", s, want)
+	}
+	for k, v := range map[string]string{
+		"Content-Type":      "application/x-www-form-urlencoded",
+		"X-Slack-Signature": "v0=abc", // canonical, as net/http gives it
+		"Content-Length":    "11",
+	} {
+		if s.header.Get(k) != v {
+			t.Errorf("header %s = %q, want %q (all: %v)", k, s.header.Get(k), v, s.header)
+		}
+	}
+	if vs := s.header.Values("X-Multi"); len(vs) != 2 || vs[0] != "a" || vs[1] != "b" {
+		t.Errorf("X-Multi = %q, want [a b]", vs)
+	}
+	if _, ok := s.header["Host"]; ok {
+		t.Error("Host is in the header map; net/http moves it to Request.Host")
+	}
+
+	// A chunked body: read whole, length unknown (-1) as net/http says.
+	resp = raw(t, base, "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("chunked: status %d", resp.StatusCode)
+	}
+	if s := <-got; s.body != "hello world" || s.length != -1 {
+		t.Errorf("chunked: body %q length %d, want \"hello world\" -1", s.body, s.length)
+	}
+}
+
+// TestResponseAsNetHTTPWritesIt: net/http's rules for the answer: headers
+// count until the status is written, Write without WriteHeader is 200,
+// Content-Type is sniffed when not set, the length is the body's, a
+// second WriteHeader is ignored.
+func TestResponseAsNetHTTPWritesIt(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Length", "999") // wrong on purpose: the body's own length wins
+		w.Header().Add("X-Two", "1")
+		w.Header().Add("X-Two", "2")
+		w.WriteHeader(http.StatusCreated)
+		w.WriteHeader(http.StatusTeapot) // ignored
+		w.Header().Set("X-Late", "1")    // after the status: not sent
+		io.WriteString(w, `{"ok":true}`)
+	})
+	mux.HandleFunc("/sniff", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<html><body>hi</body></html>")
+	})
+	mux.HandleFunc("/nothing", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("/error", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+	})
+	mux.HandleFunc("/close", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(http.StatusBadRequest)
+	})
+	base, _ := start(t, mux, Options{})
+
+	for _, tc := range []struct {
+		path, wantType, wantBody string
+		wantStatus               int
+		wantHeader               map[string][]string
+		wantClose                bool
+	}{
+		{"/json", "application/json; charset=utf-8", `{"ok":true}`, http.StatusCreated,
+			map[string][]string{"X-Two": {"1", "2"}, "X-Late": nil}, false},
+		{"/sniff", "text/html; charset=utf-8", "<html><body>hi</body></html>", http.StatusOK, nil, false},
+		{"/nothing", "", "", http.StatusOK, nil, false},
+		{"/error", "text/plain; charset=utf-8", "invalid signature\n", http.StatusUnauthorized,
+			map[string][]string{"X-Content-Type-Options": {"nosniff"}}, false},
+		{"/close", "", "", http.StatusBadRequest, nil, true},
+		{"/missing", "text/plain; charset=utf-8", "404 page not found\n", http.StatusNotFound, nil, false},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			resp := raw(t, base, "GET "+tc.path+" HTTP/1.1\r\nHost: h\r\n\r\n")
+			body := readAll(t, resp.Body)
+			if resp.StatusCode != tc.wantStatus || body != tc.wantBody {
+				t.Errorf("got %d %q, want %d %q", resp.StatusCode, body, tc.wantStatus, tc.wantBody)
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != tc.wantType {
+				t.Errorf("Content-Type %q, want %q", ct, tc.wantType)
+			}
+			if resp.ContentLength != int64(len(tc.wantBody)) {
+				t.Errorf("Content-Length %d, want %d", resp.ContentLength, len(tc.wantBody))
+			}
+			for k, want := range tc.wantHeader {
+				if got := resp.Header.Values(k); fmt.Sprint(got) != fmt.Sprint(want) && !(len(got) == 0 && want == nil) {
+					t.Errorf("%s = %q, want %q", k, got, want)
+				}
+			}
+			if resp.Close != tc.wantClose {
+				t.Errorf("connection close = %v, want %v", resp.Close, tc.wantClose)
+			}
+			if s := resp.Header.Get("Server"); s != "" {
+				t.Errorf("Server header %q: none is sent", s)
+			}
+		})
+	}
+}
+
+// TestKeepAlive: requests one after another on one connection are each
+// answered, with nothing left over from the one before (headers of a
+// reused writer).
+func TestKeepAlive(t *testing.T) {
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/a" {
+			w.Header().Set("X-Only-A", "1")
+		}
+		io.WriteString(w, r.URL.Path)
+	}), Options{})
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for i, p := range []string{"/a", "/b", "/a", "/c"} {
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", p)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if body := readAll(t, resp.Body); body != p {
+			t.Errorf("request %d: body %q, want %q", i, body, p)
+		}
+		if got, want := resp.Header.Get("X-Only-A"), map[bool]string{true: "1"}[p == "/a"]; got != want {
+			t.Errorf("request %d (%s): X-Only-A = %q, want %q", i, p, got, want)
+		}
+	}
+}
+
+// TestRefusedBeforeTheHandler: what the server answers itself: a body over
+// the limit (declared or chunked), headers over theirs, a request that is
+// not HTTP. The handler never runs; Rejected hears of each.
+func TestRefusedBeforeTheHandler(t *testing.T) {
+	var mu sync.Mutex
+	var rejected []string
+	called := false
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		called = true
+		mu.Unlock()
+	}), Options{MaxBody: 1024, MaxHeader: 4096, Rejected: func(r *http.Request, status int) {
+		mu.Lock()
+		defer mu.Unlock()
+		rejected = append(rejected, fmt.Sprintf("%s %s %d", r.Method, r.URL.Path, status))
+	}})
+	big := strings.Repeat("a", 2048)
+	for _, tc := range []struct {
+		name, req, wantReject string
+		want                  int
+	}{
+		{"declared too long", "POST /slack/commands HTTP/1.1\r\nHost: h\r\nContent-Length: 2048\r\n\r\n" + big,
+			"POST /slack/commands 413", http.StatusRequestEntityTooLarge},
+		// fasthttp has let go of the request line by then: reported
+		// without a method.
+		{"chunked too long", "POST /discord/interactions HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" + big + "\r\n0\r\n\r\n",
+			" / 413", http.StatusRequestEntityTooLarge},
+		{"headers too long", "GET /healthz HTTP/1.1\r\nHost: h\r\nX-Big: " + strings.Repeat("b", 8192) + "\r\n\r\n",
+			"", http.StatusRequestHeaderFieldsTooLarge},
+		{"not http", "HELLO\r\n\r\n", "", http.StatusBadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			rejected = nil
+			mu.Unlock()
+			resp := raw(t, base, tc.req)
+			if resp.StatusCode != tc.want {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.want)
+			}
+			if !resp.Close {
+				t.Error("connection kept open after a refused request")
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if called {
+				t.Error("the handler ran")
+			}
+			if len(rejected) != 1 || (tc.wantReject != "" && rejected[0] != tc.wantReject) {
+				t.Errorf("Rejected heard %q, want one report %q", rejected, tc.wantReject)
+			}
+		})
+	}
+}
+
+// TestPanicAnswers500: a handler's panic is a 500 and a log line with the
+// stack, not the end of the process; the next request is served.
+func TestPanicAnswers500(t *testing.T) {
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, nil))
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/boom" {
+			w.Header().Set("X-Half", "written")
+			io.WriteString(w, "half an answer")
+			panic("boom")
+		}
+		io.WriteString(w, "fine")
+	}), Options{Log: log})
+	resp := raw(t, base, "GET /boom HTTP/1.1\r\nHost: h\r\n\r\n")
+	if body := readAll(t, resp.Body); resp.StatusCode != http.StatusInternalServerError || strings.Contains(body, "half") {
+		t.Errorf("after a panic: %d %q, want 500 without the half answer", resp.StatusCode, body)
+	}
+	if resp.Header.Get("X-Half") != "" {
+		t.Error("the panicking handler's headers were sent")
+	}
+	resp = raw(t, base, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n")
+	if body := readAll(t, resp.Body); body != "fine" {
+		t.Errorf("next request: %q, want fine", body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if out := logs.String(); !strings.Contains(out, "panic serving request") || !strings.Contains(out, "boom") || !strings.Contains(out, "fastserve") {
+		t.Errorf("log does not tell of the panic with its stack:\n%s", out)
+	}
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// TestShutdownFinishesRequestsUnderWay: a request being handled when
+// Shutdown starts gets its answer; Shutdown returns after it.
+func TestShutdownFinishesRequestsUnderWay(t *testing.T) {
+	inside, release := make(chan struct{}), make(chan struct{})
+	base, s := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(inside)
+		<-release
+		io.WriteString(w, "finished")
+	}), Options{})
+	answer := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(base + "/slow")
+		if err != nil {
+			answer <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		answer <- string(b)
+	}()
+	<-inside
+	shut := make(chan error, 1)
+	go func() { shut <- s.Shutdown(context.Background()) }()
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned (%v) while a request was under way", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if got := <-answer; got != "finished" {
+		t.Errorf("request under way got %q, want its answer", got)
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+}
