@@ -21,6 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -33,6 +34,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kaiketsu/kaiketsu/adapters/fastserve"
 	"github.com/kaiketsu/kaiketsu/adapters/loadgen"
 	"github.com/kaiketsu/kaiketsu/core"
 )
@@ -54,7 +56,8 @@ func main() {
 const usage = `Usage:
   kaiketsu-load env                      print the environment both sides share
   kaiketsu-load run [flags]              send signed requests to a running server
-  kaiketsu-load serve-baseline [--addr]  serve the do-nothing baseline
+  kaiketsu-load serve-baseline [--addr] [--server net/http|fastserve]
+                                         serve the do-nothing baseline
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -133,8 +136,12 @@ func serveBaseline(ctx context.Context, args []string, secret string, key ed2551
 	fs := flag.NewFlagSet("serve-baseline", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "loopback address to listen on")
+	stack := fs.String("server", "net/http", "HTTP server under the do-nothing handler: net/http (what a plain Go handler runs on) or fastserve (what kaiketsu serve runs on)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *stack != "net/http" && *stack != "fastserve" {
+		return fmt.Errorf("--server %q: want net/http or fastserve", *stack)
 	}
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
@@ -147,13 +154,20 @@ func serveBaseline(ctx context.Context, args []string, secret string, key ed2551
 	if err != nil {
 		return err
 	}
-	// The same server timeouts as kaiketsu serve.
+	mux := loadgen.BaselineMux(secret, key.Public().(ed25519.PublicKey))
+	fmt.Fprintf(stdout, "baseline serving on %s (%s)\n", ln.Addr(), *stack)
+	if *stack == "fastserve" {
+		// kaiketsu serve's own server, limits and timeouts.
+		srv := fastserve.New(mux, fastserve.Options{Log: slog.New(slog.DiscardHandler)})
+		go func() { <-ctx.Done(); srv.Shutdown(context.Background()) }()
+		return srv.Serve(ln)
+	}
+	// The same timeouts as kaiketsu serve.
 	srv := &http.Server{
-		Handler:           loadgen.BaselineMux(secret, key.Public().(ed25519.PublicKey)),
+		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
 		WriteTimeout: 15 * time.Second, IdleTimeout: 120 * time.Second,
 	}
-	fmt.Fprintf(stdout, "baseline serving on %s\n", ln.Addr())
 	go func() { <-ctx.Done(); srv.Close() }()
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err

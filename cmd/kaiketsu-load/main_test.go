@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -73,5 +75,47 @@ func TestOnlyLoopback(t *testing.T) {
 	err := run(context.Background(), []string{"serve-baseline", "--addr", "0.0.0.0:0"}, &bytes.Buffer{}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("baseline on 0.0.0.0: %v, want refused", err)
+	}
+}
+
+// TestServeBaselineOnBothServers: the baseline answers correctly signed
+// requests on net/http and on fastserve (kaiketsu serve's own server),
+// and stops with its context.
+func TestServeBaselineOnBothServers(t *testing.T) {
+	for _, server := range []string{"net/http", "fastserve"} {
+		t.Run(server, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			pr, pw := io.Pipe()
+			done := make(chan error, 1)
+			go func() {
+				done <- run(ctx, []string{"serve-baseline", "--addr", "127.0.0.1:0", "--server", server}, pw, io.Discard)
+				pw.Close()
+			}()
+			line, err := bufio.NewReader(pr).ReadString('\n')
+			if err != nil {
+				t.Fatalf("no first line: %v", err)
+			}
+			go io.Copy(io.Discard, pr)
+			m := regexp.MustCompile(`on (127\.0\.0\.1:\d+) \((.+)\)`).FindStringSubmatch(line)
+			if m == nil || m[2] != server {
+				t.Fatalf("first line %q: want the address and %s", line, server)
+			}
+			var out, errOut bytes.Buffer
+			if err := run(context.Background(), []string{"run", "--target", "http://" + m[1], "--requests", "20", "--users", "3"}, &out, &errOut); err != nil {
+				t.Fatalf("run: %v\n%s", err, errOut.String())
+			}
+			for _, kind := range allKinds {
+				if !regexp.MustCompile(kind + `\s+20\s+0\s`).MatchString(out.String()) {
+					t.Errorf("no line with 20 requests and 0 errors for %s:\n%s", kind, out.String())
+				}
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve-baseline after its context ended: %v", err)
+			}
+		})
+	}
+	if err := run(context.Background(), []string{"serve-baseline", "--addr", "127.0.0.1:0", "--server", "nginx"}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "--server") {
+		t.Errorf("--server nginx: %v, want refused", err)
 	}
 }
