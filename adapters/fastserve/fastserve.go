@@ -145,20 +145,11 @@ func (s *Server) serve(c *fasthttp.RequestCtx) {
 
 // newRequest builds the http.Request for c, without a body.
 func newRequest(c *fasthttp.RequestCtx) (*http.Request, error) {
-	uri := string(c.RequestURI())
-	u, err := url.ParseRequestURI(uri)
+	u, uri, err := urls.parse(c.RequestURI())
 	if err != nil {
 		return nil, err
 	}
 	rh := &c.Request.Header
-	h := make(http.Header, rh.Len())
-	for k, v := range rh.All() {
-		key := textproto.CanonicalMIMEHeaderKey(string(k))
-		if key == "Host" {
-			continue // net/http moves it to Request.Host
-		}
-		h[key] = append(h[key], string(v))
-	}
 	major, minor := 1, 1
 	proto := "HTTP/1.1"
 	if !rh.IsHTTP11() {
@@ -174,12 +165,134 @@ func newRequest(c *fasthttp.RequestCtx) (*http.Request, error) {
 		Proto:         proto,
 		ProtoMajor:    major,
 		ProtoMinor:    minor,
-		Header:        h,
+		Header:        header(rh),
 		ContentLength: cl,
 		Host:          string(c.Host()),
 		RemoteAddr:    c.RemoteAddr().String(),
 		RequestURI:    uri,
 	}, nil
+}
+
+// header copies rh into an http.Header with canonical keys, as net/http
+// gives them (Host aside: net/http moves it to Request.Host). The values
+// share one string, and the usual keys are constants: a map entry per
+// header is all that is allocated apart from those two.
+func header(rh *fasthttp.RequestHeader) http.Header {
+	n, size := 0, 0
+	for _, v := range rh.All() {
+		n++
+		size += len(v)
+	}
+	h := make(http.Header, n)
+	if n == 0 {
+		return h
+	}
+	buf := make([]byte, 0, size)
+	for _, v := range rh.All() {
+		buf = append(buf, v...)
+	}
+	all := string(buf)
+	vals := make([]string, n)
+	i, off := 0, 0
+	for k, v := range rh.All() {
+		vals[i] = all[off : off+len(v)]
+		off += len(v)
+		key := knownKey(k)
+		if key == "" {
+			key = textproto.CanonicalMIMEHeaderKey(string(k))
+		}
+		switch {
+		case key == "Host":
+		case h[key] == nil:
+			h[key] = vals[i : i+1 : i+1]
+		default:
+			h[key] = append(h[key], vals[i])
+		}
+		i++
+	}
+	return h
+}
+
+// knownKey returns the canonical form of the header keys the platforms
+// send, without allocating; "" for any other.
+func knownKey(k []byte) string {
+	switch string(k) {
+	case "Host":
+		return "Host"
+	case "Content-Type":
+		return "Content-Type"
+	case "Content-Length":
+		return "Content-Length"
+	case "User-Agent":
+		return "User-Agent"
+	case "Accept":
+		return "Accept"
+	case "Accept-Encoding":
+		return "Accept-Encoding"
+	case "Connection":
+		return "Connection"
+	case "X-Slack-Signature":
+		return "X-Slack-Signature"
+	case "X-Slack-Request-Timestamp":
+		return "X-Slack-Request-Timestamp"
+	case "X-Slack-Retry-Num":
+		return "X-Slack-Retry-Num"
+	case "X-Slack-Retry-Reason":
+		return "X-Slack-Retry-Reason"
+	case "X-Signature-Ed25519":
+		return "X-Signature-Ed25519"
+	case "X-Signature-Timestamp":
+		return "X-Signature-Timestamp"
+	case "X-Request-Id":
+		return "X-Request-Id"
+	case "X-Forwarded-For":
+		return "X-Forwarded-For"
+	case "X-Forwarded-Proto":
+		return "X-Forwarded-Proto"
+	}
+	return ""
+}
+
+// urls keeps the parsed URLs of the request URIs seen most (a server has
+// a handful of routes), so that a request copies one instead of parsing
+// its URI. At most maxURLs are kept; when a new one finds the cache full
+// (a scanner's random paths), the cache starts again, and the routes in
+// use are back in it at their next request.
+var urls = urlCache{m: make(map[string]urlEntry)}
+
+const maxURLs = 64
+
+type urlCache struct {
+	mu sync.RWMutex
+	m  map[string]urlEntry
+}
+
+type urlEntry struct {
+	u   url.URL
+	uri string
+}
+
+// parse returns a URL of its own for uri, and uri as a string.
+func (c *urlCache) parse(uri []byte) (*url.URL, string, error) {
+	c.mu.RLock()
+	e, ok := c.m[string(uri)]
+	c.mu.RUnlock()
+	if ok {
+		u := e.u
+		return &u, e.uri, nil
+	}
+	s := string(uri)
+	u, err := url.ParseRequestURI(s)
+	if err != nil {
+		return nil, "", err
+	}
+	c.mu.Lock()
+	if len(c.m) >= maxURLs {
+		clear(c.m)
+	}
+	c.m[s] = urlEntry{u: *u, uri: s}
+	c.mu.Unlock()
+	return u, s, nil
 }
 
 // method returns m as a string, without allocating for the usual ones.

@@ -363,3 +363,60 @@ func TestShutdownFinishesRequestsUnderWay(t *testing.T) {
 		t.Errorf("Shutdown: %v", err)
 	}
 }
+
+// TestURLsAreTheHandlersOwn: a URL comes from a cache of parsed ones, but
+// each request gets a copy: a handler changing its URL changes no other
+// request's, and a flood of distinct paths is served like the rest.
+func TestURLsAreTheHandlersOwn(t *testing.T) {
+	paths := make(chan string, 200)
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths <- r.URL.Path + "?" + r.URL.RawQuery
+		r.URL.Path = "/changed"
+		r.URL.RawQuery = "changed=1"
+	}), Options{})
+	for i := range 3 * maxURLs {
+		p := fmt.Sprintf("/r%d?q=%d", i%(2*maxURLs), i)
+		if i%3 == 0 {
+			p = "/slack/commands?"
+		}
+		resp := raw(t, base, "GET "+p+" HTTP/1.1\r\nHost: h\r\n\r\n")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", p, resp.StatusCode)
+		}
+		if got := <-paths; got != p {
+			t.Fatalf("request %d for %s: handler saw %s", i, p, got)
+		}
+	}
+}
+
+// TestHeaderValuesAreTheirOwn: headers as net/http gives them, keys known
+// or not, repeated or not, with values that do not change under the
+// handler when the connection's next request arrives.
+func TestHeaderValuesAreTheirOwn(t *testing.T) {
+	got := make(chan http.Header, 2)
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got <- r.Header }), Options{})
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for _, req := range []string{
+		"GET / HTTP/1.1\r\nHost: h\r\nx-slack-signature: v0=1\r\nx-custom-thing: A\r\nX-Custom-Thing: B\r\nAccept: */*\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: h\r\nX-Slack-Signature: v0=2\r\nx-other: C\r\n\r\n",
+	} {
+		io.WriteString(c, req)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	first, second := <-got, <-got
+	if fmt.Sprint(first) != "map[Accept:[*/*] X-Custom-Thing:[A B] X-Slack-Signature:[v0=1]]" {
+		t.Errorf("first request's headers: %v", first)
+	}
+	if fmt.Sprint(second) != "map[X-Other:[C] X-Slack-Signature:[v0=2]]" {
+		t.Errorf("second request's headers: %v", second)
+	}
+}
