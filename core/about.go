@@ -9,19 +9,27 @@ import "strings"
 // about another service, and this playbook does not answer it, however
 // well its words match. A message naming neither is taken to be about the
 // playbook's subject: that is why the person asked this bot.
+//
+// Places are services people also name as where something of the
+// subject's goes ("the code never reaches my Gmail", "my Amazon is on an
+// old Hotmail"): naming one is not enough, but naming one as what the
+// person signs in to ("can't log into Gmail", "Gmailにログインできない",
+// "Outlookのパスワード忘れた") is, as for Others.
 type About struct {
 	Names  []string
 	Others []string
+	Places []string
 
 	// The terms normalized as messages are, in tries, to look for them
 	// all in one walk of the message rather than one search per term
 	// (there are dozens).
-	nameTrie, otherTrie *keywordTrie
+	nameTrie, otherTrie, placeTrie *keywordTrie
 }
 
 // compile normalizes the terms as Diagnose normalizes messages.
 func (a *About) compile() {
 	a.nameTrie, a.otherTrie = newKeywordTrie(normalizeTerms(a.Names)), newKeywordTrie(normalizeTerms(a.Others))
+	a.placeTrie = newKeywordTrie(normalizeTerms(a.Places))
 }
 
 // normalizeTerms normalizes ts, without empty or repeated terms.
@@ -41,19 +49,27 @@ func (a *About) excludes(norm string) bool {
 	if a == nil || a.otherTrie == nil {
 		return false
 	}
-	return a.otherTrie.mentionsAny(norm) && !a.nameTrie.mentionsAny(norm)
+	other := a.otherTrie.findWord(norm, func(i, j int) bool { return !comparedWith(norm, i, j) }) ||
+		a.placeTrie.findWord(norm, func(i, j int) bool { return signsInTo(norm, i, j) })
+	return other && !a.nameTrie.mentionsAny(norm)
 }
 
 // mentionsAny reports whether one of the trie's words occurs in s as a
 // word: where the word begins or ends with a Latin letter or digit, the
 // text beside it must not be one ("line" is not in "online"); Japanese has
-// no spaces to require. Every occurrence of every word is where a walk
-// from some byte of s reaches the word's node.
+// no spaces to require.
 func (t *keywordTrie) mentionsAny(s string) bool {
+	return t.findWord(s, func(int, int) bool { return true })
+}
+
+// findWord reports whether f accepts one of the occurrences of the trie's
+// words in s, as words (see mentionsAny), s[i:j]. Every occurrence of
+// every word is where a walk from some byte of s reaches the word's node.
+func (t *keywordTrie) findWord(s string, f func(i, j int) bool) bool {
 	for i := 0; i < len(s); i++ {
 		n := t.root[s[i]]
 		for j := i + 1; n != 0; j++ {
-			if k := t.end[n]; k >= 0 && wordAt(s, t.words[k], i, j) {
+			if k := t.end[n]; k >= 0 && wordAt(s, t.words[k], i, j) && f(i, j) {
 				return true
 			}
 			if j == len(s) {
@@ -64,6 +80,99 @@ func (t *keywordTrie) mentionsAny(s string) bool {
 	}
 	return false
 }
+
+// comparedWith reports whether the service named at norm[i:j] is named
+// as what the subject's password or address was mixed up with ("楽天と
+// 同じパスワードのつもり", "楽天のやつと混ざってた", "mixing it up with my
+// ebay one", "I might be putting in my netflix one"): the trouble is
+// still the subject's.
+func comparedWith(norm string, i, j int) bool {
+	after := strings.TrimLeft(norm[j:], " ")
+	for _, w := range comparedAfter {
+		rest, ok := strings.CutPrefix(after, w)
+		if !ok || w[len(w)-1] < 0x80 && rest != "" && wordByte(rest[0]) {
+			continue
+		}
+		// "my netflix one", not "netflix one time code".
+		if w[0] < 0x80 && strings.HasPrefix(strings.TrimLeft(rest, " "), "time") {
+			continue
+		}
+		return true
+	}
+	before := strings.TrimRight(norm[:i], " ")
+	before = strings.TrimSuffix(before, " my")
+	for _, w := range comparedBefore {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	comparedAfter  = []string{"と同じ", "とおなじ", "と混", "とまざ", "と間違", "とまちが", "のやつと", "one", "ones"}
+	comparedBefore = []string{"same as", "mixing it up with", "mixed it up with", "mixing up with", "mixed up with", "confused with", "confusing it with", "confused it with"}
+)
+
+// signsInTo reports whether the place named at norm[i:j] (a normalized
+// message) is named as what the person signs in to: followed by a sign-in
+// word ("gmailにろぐいん", "outlookのぱすわーど", "lineの引き継ぎ",
+// "gmail password"), after an optional "account" or "app" and a Japanese
+// particle, or preceded by an English sign-in verb ("log into my gmail").
+func signsInTo(norm string, i, j int) bool {
+	after := strings.TrimLeft(norm[j:], " ")
+	for _, w := range placeSuffixes {
+		if rest, ok := strings.CutPrefix(after, w); ok {
+			after = strings.TrimLeft(rest, " ")
+			break
+		}
+	}
+	for _, p := range placeParticles {
+		if rest, ok := strings.CutPrefix(after, p); ok {
+			after = strings.TrimLeft(rest, " ")
+			break
+		}
+	}
+	for _, w := range signInWords {
+		if strings.HasPrefix(after, w) {
+			return true
+		}
+	}
+	before := strings.TrimRight(norm[:i], " ")
+	for _, d := range placeDeterminers {
+		if rest, ok := strings.CutSuffix(before, d); ok && (rest == "" || rest[len(rest)-1] == ' ') {
+			before = strings.TrimRight(rest, " ")
+			break
+		}
+	}
+	for _, v := range signInVerbs {
+		if rest, ok := strings.CutSuffix(before, v); ok && (rest == "" || !wordByte(rest[len(rest)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// The words around a place, normalized (hiragana for katakana, lower
+// case, punctuation as spaces). Sign-in words are the act and what it
+// takes (a password, a verification); not "account" alone, nor what a
+// place does ("gmail keeps sending the code to spam" is Amazon's code).
+var (
+	placeSuffixes    = []string{"あかうんと", "あぷり", "account", "apps", "app"}
+	placeParticles   = []string{"の", "に", "で", "へ", "が", "は", "から"}
+	placeDeterminers = []string{"my", "the", "our", "a"}
+	signInWords      = []string{
+		"ろぐいん", "さいんいん", "ろぐおん", "ぱすわーど", "ぱすわど", "認証", "引き継ぎ", "引継ぎ",
+		"二段階", "2段階", "わんたいむ",
+		"password", "passcode", "login", "log in", "logon", "sign in", "signin",
+		"2fa", "two factor", "2 step", "two step", "verification", "one time", "otp",
+	}
+	signInVerbs = []string{
+		"log into", "log in to", "login to", "logging into", "logging in to", "logged into", "logged in to",
+		"sign into", "sign in to", "signing into", "signing in to", "signed into", "signed in to",
+		"get into", "getting into", "log onto", "log on to",
+	}
+)
 
 // wordAt reports whether term, found at s[start:end], stands there as a
 // word (see mentionsAny).

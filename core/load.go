@@ -342,14 +342,15 @@ func (l *loader) playbook(n *yaml.Node) *Playbook {
 	return p
 }
 
-// about reads the about block: names (the subject) and others (services
+// about reads the about block: names (the subject), others (services
 // whose mention, without a name, means the message is not for this
-// playbook).
+// playbook) and places (services that count as others only when named as
+// what the person signs in to).
 func (l *loader) about(n *yaml.Node) *About {
 	if n == nil {
 		return nil
 	}
-	m := l.fields(n, "about", "names", "others")
+	m := l.fields(n, "about", "names", "others", "places")
 	if m == nil {
 		return nil
 	}
@@ -387,6 +388,7 @@ func (l *loader) about(n *yaml.Node) *About {
 	}
 	a.Names = terms("names", true)
 	a.Others = terms("others", false)
+	a.Places = terms("places", false)
 	a.compile()
 	return a
 }
