@@ -15,21 +15,31 @@ import "strings"
 // old Hotmail"): naming one is not enough, but naming one as what the
 // person signs in to ("can't log into Gmail", "Gmailにログインできない",
 // "Outlookのパスワード忘れた") is, as for Others.
+//
+// Unrelated terms are the subject's other business (for Amazon sign-in:
+// gift cards, coupons, lockers, deliveries): a message naming one of them
+// and none of UnrelatedUnless (words of this playbook's own business,
+// "sign in", "ログイン") gets no topic, even naming the subject: "Amazon
+// gift card code says invalid" is not a verification code.
 type About struct {
 	Names  []string
 	Others []string
 	Places []string
 
+	Unrelated, UnrelatedUnless []string
+
 	// The terms normalized as messages are, in tries, to look for them
 	// all in one walk of the message rather than one search per term
 	// (there are dozens).
 	nameTrie, otherTrie, placeTrie *keywordTrie
+	unrelatedTrie, unlessTrie      *keywordTrie
 }
 
 // compile normalizes the terms as Diagnose normalizes messages.
 func (a *About) compile() {
 	a.nameTrie, a.otherTrie = newKeywordTrie(normalizeTerms(a.Names)), newKeywordTrie(normalizeTerms(a.Others))
 	a.placeTrie = newKeywordTrie(normalizeTerms(a.Places))
+	a.unrelatedTrie, a.unlessTrie = newKeywordTrie(normalizeTerms(a.Unrelated)), newKeywordTrie(normalizeTerms(a.UnrelatedUnless))
 }
 
 // normalizeTerms normalizes ts, without empty or repeated terms.
@@ -44,10 +54,14 @@ func normalizeTerms(ts []string) []string {
 }
 
 // excludes reports whether a normalized message names another service
-// and not this playbook's subject.
+// and not this playbook's subject, or names the subject's other business
+// (Unrelated) without a word of this playbook's.
 func (a *About) excludes(norm string) bool {
 	if a == nil || a.otherTrie == nil {
 		return false
+	}
+	if a.unrelatedTrie.mentionsAny(norm) && !a.unlessTrie.mentionsAny(norm) {
+		return true
 	}
 	other := a.otherTrie.findWord(norm, func(i, j int) bool { return !comparedWith(norm, i, j) }) ||
 		a.placeTrie.findWord(norm, func(i, j int) bool { return signsInTo(norm, i, j) })

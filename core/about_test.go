@@ -94,6 +94,36 @@ func TestAboutPlaces(t *testing.T) {
 	}
 }
 
+// TestAboutUnrelated: the subject's other business gets no topic, even
+// naming the subject, unless a word of the playbook's own business is
+// there too.
+func TestAboutUnrelated(t *testing.T) {
+	a := &About{
+		Names:           []string{"Amazon", "アマゾン"},
+		Unrelated:       []string{"gift card", "ギフト券", "promo code", "locker"},
+		UnrelatedUnless: []string{"sign in", "ログイン", "hacked", "覚えのない"},
+	}
+	a.compile()
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"Amazon gift card code says invalid", true},
+		{"Amazonギフト券のコードが無効って出る", true},
+		{"promo code not accepted at checkout", true},
+		{"didn't get the pickup code for my amazon locker", true},
+		{"lockers", false}, // a word, not a prefix
+		{"hacked?? my gift card balance is gone and now i can't sign in", false},
+		{"買った覚えのないギフト券の購入がある", false},
+		{"can't sign in to use my gift card", false},
+		{"forgot my password", false},
+	} {
+		if got := a.excludes(Normalize(tt.text)); got != tt.want {
+			t.Errorf("excludes(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
 // TestAboutTriesAreTheTerms checks excludes through the tries against the
 // same About searching term by term, on the shipped playbook's terms and
 // the evaluation texts, and on short terms and texts made to overlap.
@@ -101,16 +131,18 @@ func TestAboutTriesAreTheTerms(t *testing.T) {
 	check := func(a *About, texts []string) {
 		t.Helper()
 		names, others, places := normalizeTerms(a.Names), normalizeTerms(a.Others), normalizeTerms(a.Places)
+		unrelated, unless := normalizeTerms(a.Unrelated), normalizeTerms(a.UnrelatedUnless)
 		for _, text := range texts {
 			n := Normalize(text)
-			want := (searchOthers(n, others) || searchPlaces(n, places)) && !searchTerms(n, names)
+			want := (searchOthers(n, others) || searchPlaces(n, places)) && !searchTerms(n, names) ||
+				searchTerms(n, unrelated) && !searchTerms(n, unless)
 			if got := a.excludes(n); got != want {
 				t.Fatalf("excludes(%q) = %v through the tries, %v term by term", n, got, want)
 			}
 		}
 	}
 	var texts []string
-	for _, f := range []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind7.tsv"} {
+	for _, f := range []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind7.tsv", "testdata/eval/blind8.tsv"} {
 		for _, c := range loadEval(t, f) {
 			texts = append(texts, c.text)
 		}
@@ -138,6 +170,10 @@ func TestAboutTriesAreTheTerms(t *testing.T) {
 		}
 		for range r.IntN(3) {
 			a.Places = append(a.Places, word(1+r.IntN(3)))
+		}
+		for range r.IntN(3) {
+			a.Unrelated = append(a.Unrelated, word(1+r.IntN(3)))
+			a.UnrelatedUnless = append(a.UnrelatedUnless, word(1+r.IntN(3)))
 		}
 		a.compile()
 		texts = texts[:0]

@@ -47,7 +47,7 @@ func loadEval(t testing.TB, path string) []evalCase {
 // Each file's figures are reported; the targets apply to all together.
 func TestDiagnosisEvaluation(t *testing.T) {
 	kb := mustDefaultKB(t)
-	files := []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind4.tsv", "testdata/eval/blind5.tsv", "testdata/eval/blind6.tsv", "testdata/eval/blind7.tsv"}
+	files := []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind4.tsv", "testdata/eval/blind5.tsv", "testdata/eval/blind6.tsv", "testdata/eval/blind7.tsv", "testdata/eval/blind8.tsv"}
 	if f := os.Getenv("KAIKETSU_EVAL"); f != "" {
 		files = []string{f}
 	}
@@ -105,7 +105,7 @@ func pct(a, b int) float64 {
 // diagnose every evaluation text, one in file order and one in reverse.
 func TestDiagnosisIndependentOfOrder(t *testing.T) {
 	var texts []string
-	for _, f := range []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind4.tsv", "testdata/eval/blind5.tsv", "testdata/eval/blind6.tsv", "testdata/eval/blind7.tsv"} {
+	for _, f := range []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind4.tsv", "testdata/eval/blind5.tsv", "testdata/eval/blind6.tsv", "testdata/eval/blind7.tsv", "testdata/eval/blind8.tsv"} {
 		for _, c := range loadEval(t, f) {
 			texts = append(texts, c.text)
 		}

@@ -345,24 +345,25 @@ func (l *loader) playbook(n *yaml.Node) *Playbook {
 // about reads the about block: names (the subject), others (services
 // whose mention, without a name, means the message is not for this
 // playbook) and places (services that count as others only when named as
-// what the person signs in to).
+// what the person signs in to) and unrelated (the subject's other
+// business, with the words that bring a message back).
 func (l *loader) about(n *yaml.Node) *About {
 	if n == nil {
 		return nil
 	}
-	m := l.fields(n, "about", "names", "others", "places")
+	m := l.fields(n, "about", "names", "others", "places", "unrelated")
 	if m == nil {
 		return nil
 	}
 	a := &About{}
 	seen := map[string]string{} // normalized term -> field it was first in
-	terms := func(key string, required bool) []string {
-		field := join("about", key)
+	terms := func(m map[string]*yaml.Node, n *yaml.Node, field string, required bool, hint string) []string {
+		key := field[strings.LastIndexByte(field, '.')+1:]
 		v := m[key]
 		switch {
 		case v == nil:
 			if required {
-				l.errf(n, field, "is required: the names people use for this playbook's subject, e.g. [Amazon, アマゾン]")
+				l.errf(n, field, "is required: %s", hint)
 			}
 			return nil
 		case v.Kind != yaml.SequenceNode || len(v.Content) == 0:
@@ -386,9 +387,15 @@ func (l *loader) about(n *yaml.Node) *About {
 		}
 		return out
 	}
-	a.Names = terms("names", true)
-	a.Others = terms("others", false)
-	a.Places = terms("places", false)
+	a.Names = terms(m, n, "about.names", true, "the names people use for this playbook's subject, e.g. [Amazon, アマゾン]")
+	a.Others = terms(m, n, "about.others", false, "")
+	a.Places = terms(m, n, "about.places", false, "")
+	if u := m["unrelated"]; u != nil {
+		if um := l.fields(u, "about.unrelated", "terms", "unless"); um != nil {
+			a.Unrelated = terms(um, u, "about.unrelated.terms", true, "what of the subject this playbook is not about, e.g. [gift card, coupon]")
+			a.UnrelatedUnless = terms(um, u, "about.unrelated.unless", true, "words that show a message is about this playbook after all, e.g. [sign in, ログイン]")
+		}
+	}
 	a.compile()
 	return a
 }
