@@ -2,10 +2,11 @@
 // server.
 //
 // Measured on the same machine, a handler that checks a Slack signature and
-// writes a fixed reply costs about 40% less CPU per request on fasthttp's
-// server than on net/http's: no goroutine and context per request, no
-// background read per keep-alive connection, headers kept as bytes rather
-// than canonicalised into maps. The platform adapters stay plain
+// writes a fixed reply costs about 40% less CPU per request written for
+// fasthttp's server than on net/http's (no goroutine and context per
+// request, no background read per keep-alive connection, headers kept as
+// bytes rather than canonicalised into maps), and still about 20% less as
+// an http.Handler served through this package. The platform adapters stay plain
 // http.Handlers (their tests, and anyone embedding them, use net/http);
 // this package gives each request the small part of net/http's
 // Request/ResponseWriter contract they rely on: method, URL, headers, a
