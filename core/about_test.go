@@ -214,49 +214,31 @@ func TestShippedAboutKeepsAmazonTrouble(t *testing.T) {
 // searchOthers is the term-by-term search for another service not named
 // as a comparison.
 func searchOthers(s string, others []string) bool {
-	for _, term := range others {
-		for i := 0; ; {
-			j := strings.Index(s[i:], term)
-			if j < 0 {
-				break
-			}
-			if wordAt(s, term, i+j, i+j+len(term)) && !comparedWith(s, i+j, i+j+len(term)) {
-				return true
-			}
-			i += j + 1
-		}
-	}
-	return false
+	return searchWhere(s, others, func(i, j int) bool { return !comparedWith(s, i, j) })
 }
 
 // searchPlaces is the term-by-term search for a place named as what the
 // person signs in to.
 func searchPlaces(s string, places []string) bool {
-	for _, term := range places {
-		for i := 0; ; {
-			j := strings.Index(s[i:], term)
-			if j < 0 {
-				break
-			}
-			if wordAt(s, term, i+j, i+j+len(term)) && signsInTo(s, i+j, i+j+len(term)) {
-				return true
-			}
-			i += j + 1
-		}
-	}
-	return false
+	return searchWhere(s, places, func(i, j int) bool { return signsInTo(s, i, j) })
 }
 
 // searchTerms is the term-by-term search the tries replace: whether one
-// of terms occurs in s as a word, trying every occurrence of each.
+// of terms occurs in s as a word.
 func searchTerms(s string, terms []string) bool {
+	return searchWhere(s, terms, func(int, int) bool { return true })
+}
+
+// searchWhere reports whether ok accepts an occurrence of one of terms
+// in s as a word, trying every occurrence of each.
+func searchWhere(s string, terms []string, ok func(i, j int) bool) bool {
 	for _, term := range terms {
 		for i := 0; ; {
 			j := strings.Index(s[i:], term)
 			if j < 0 {
 				break
 			}
-			if wordAt(s, term, i+j, i+j+len(term)) {
+			if wordAt(s, term, i+j, i+j+len(term)) && ok(i+j, i+j+len(term)) {
 				return true
 			}
 			i += j + 1

@@ -105,7 +105,7 @@ func TestScrubMatchesReference(t *testing.T) {
 	}
 }
 
-// TestEvalPhrasingsHoldNoSecrets: the 1,150 phrasings of real problems in
+// TestEvalPhrasingsHoldNoSecrets: the 1,550 phrasings of real problems in
 // testdata/eval hold no password and no code, so none may be redacted or
 // warned about. Before this test, ten were: "my password is wrong," (the
 // comma made "wrong," no common word) and quoted words such as
