@@ -435,5 +435,5 @@ func (l printfLogger) Printf(format string, _ ...any) {
 	if strings.Contains(format, "serving connection") {
 		level = slog.LevelDebug
 	}
-	l.log.Log(context.Background(), level, "http server", "msg", format)
+	l.log.Log(context.Background(), level, "http server", "fasthttp", format)
 }
