@@ -50,7 +50,11 @@ import (
 // Options are the server's limits; zero values take the defaults below.
 type Options struct {
 	// MaxBody is the largest request body read; a longer one is answered
-	// 413 before any handler runs. Default 64 KiB.
+	// 413 before any handler runs, and the connection closed with the
+	// rest of the body unread (the client may see a reset rather than
+	// the 413). Set it above the handlers' own limit for them to answer
+	// bodies a little over it: read whole, the answer reaches the client.
+	// Default 64 KiB.
 	MaxBody int
 	// MaxHeader bounds the request line and headers together (431 above
 	// it). Default 16 KiB.
@@ -73,6 +77,12 @@ type Server struct {
 	h   http.Handler
 	fs  *fasthttp.Server
 	opt Options
+
+	// fasthttp ignores a Shutdown that comes before its Serve has taken
+	// the listener; these make Serve return at once after one.
+	mu       sync.Mutex
+	ln       net.Listener
+	shutdown bool
 }
 
 // New returns a server for h.
@@ -115,6 +125,14 @@ func New(h http.Handler, opt Options) *Server {
 
 // Serve answers connections from ln until Shutdown; it then returns nil.
 func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.shutdown {
+		s.mu.Unlock()
+		ln.Close()
+		return nil
+	}
+	s.ln = ln
+	s.mu.Unlock()
 	err := s.fs.Serve(ln)
 	if errors.Is(err, net.ErrClosed) {
 		return nil
@@ -126,7 +144,15 @@ func (s *Server) Serve(ln net.Listener) error {
 // connections are closed after the answer) and closes idle connections; it
 // returns ctx's error if they have not finished when ctx is done.
 func (s *Server) Shutdown(ctx context.Context) error {
-	return s.fs.ShutdownWithContext(ctx)
+	s.mu.Lock()
+	s.shutdown = true
+	ln := s.ln
+	s.mu.Unlock()
+	err := s.fs.ShutdownWithContext(ctx)
+	if ln != nil {
+		ln.Close() // in case fasthttp had not taken it yet
+	}
+	return err
 }
 
 // writers are reused: a writer is not used after its handler returns
@@ -145,8 +171,9 @@ func (s *Server) serve(c *fasthttp.RequestCtx) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.panicked(c, r, p)
+		} else {
+			w.finish()
 		}
-		w.finish()
 		clear(w.h)
 		w.c, w.status = nil, 0
 		writers.Put(w)
@@ -167,8 +194,11 @@ func newRequest(c *fasthttp.RequestCtx) (*http.Request, error) {
 		minor, proto = 0, "HTTP/1.0"
 	}
 	cl := int64(rh.ContentLength())
-	if cl < 0 {
-		cl = -1 // chunked or until close: unknown, as net/http says it
+	switch cl {
+	case -1:
+		// Chunked: unknown, as net/http says it.
+	case -2:
+		cl = 0 // neither Content-Length nor chunked: no body
 	}
 	return &http.Request{
 		Method:        method(rh.Method()),
@@ -385,19 +415,22 @@ func (w *writer) finish() {
 	}
 }
 
-// panicked answers 500 for a handler that panicked, as net/http does (and
-// logs it with its stack, as net/http does), instead of ending the process.
+// panicked answers a handler that panicked (logged with its stack, as
+// net/http logs it) with a plain 500 whatever it had written, and closes
+// the connection; net/http closes it without an answer. A handler that
+// panics with http.ErrAbortHandler asks for no answer at all: the
+// connection is closed.
 func (s *Server) panicked(c *fasthttp.RequestCtx, r *http.Request, p any) {
-	c.SetConnectionClose()
 	if p == http.ErrAbortHandler {
 		c.Response.Reset()
-		c.SetStatusCode(http.StatusInternalServerError)
+		c.SetConnectionClose()
+		c.Conn().Close()
 		return
 	}
 	s.opt.Log.Error("http: panic serving request", "method", r.Method, "path", r.URL.Path,
 		"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-	c.Response.Reset()
-	c.Error("internal server error", http.StatusInternalServerError)
+	c.Error("internal server error", http.StatusInternalServerError) // resets what was written
+	c.SetConnectionClose()
 }
 
 // transportError answers a request the server could not read.
@@ -414,7 +447,10 @@ func (s *Server) transportError(c *fasthttp.RequestCtx, err error) {
 	case errors.As(err, &small):
 		s.reject(c, http.StatusRequestHeaderFieldsTooLarge, "request headers too large")
 	case errors.As(err, &ne) && ne.Timeout():
-		s.reject(c, http.StatusRequestTimeout, "request timeout")
+		// A connection that sent nothing, or not a whole request, within
+		// the read timeout (an idle proxy connection, a slowloris): closed
+		// without an answer, a count or a log line, as net/http does.
+		c.Conn().Close()
 	default:
 		s.reject(c, http.StatusBadRequest, "malformed request")
 	}

@@ -118,6 +118,12 @@ func TestRequestAsNetHTTPGivesIt(t *testing.T) {
 		t.Error("Host is in the header map; net/http moves it to Request.Host")
 	}
 
+	// No body at all: length 0, as net/http says.
+	resp = raw(t, base, "GET /x HTTP/1.1\r\nHost: h\r\n\r\n")
+	if s := <-got; s.length != 0 || s.body != "" {
+		t.Errorf("GET without a body: length %d, body %q; want 0", s.length, s.body)
+	}
+
 	// A chunked body: read whole, length unknown (-1) as net/http says.
 	resp = raw(t, base, "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
 	if resp.StatusCode != http.StatusOK {
@@ -322,6 +328,68 @@ func TestHangUpIsNotARequest(t *testing.T) {
 	}
 }
 
+// TestSilentConnectionsAreClosed: a connection that sends nothing, or
+// half a request, within the read timeout is closed without an answer and
+// without a report (idle proxy connections and slowloris were each a 408
+// counted and logged).
+func TestSilentConnectionsAreClosed(t *testing.T) {
+	var mu sync.Mutex
+	var rejected []int
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), Options{
+		ReadTimeout: 200 * time.Millisecond,
+		Rejected: func(r *http.Request, status int) {
+			mu.Lock()
+			defer mu.Unlock()
+			rejected = append(rejected, status)
+		},
+	})
+	for _, part := range []string{"", "GET /healthz HTTP/1.1\r\nHo"} {
+		c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, part)
+		b, err := io.ReadAll(c) // until the server closes
+		c.Close()
+		if err != nil || len(b) != 0 {
+			t.Errorf("after %q: read %q, %v; want the connection closed without an answer", part, b, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(rejected) != 0 {
+		t.Errorf("Rejected heard %v for silent connections", rejected)
+	}
+}
+
+// TestShutdownBeforeServe: a Shutdown that comes before Serve has taken
+// its listener still stops it (fasthttp alone would serve on).
+func TestShutdownBeforeServe(t *testing.T) {
+	s := New(http.NotFoundHandler(), Options{Log: slog.New(slog.DiscardHandler)})
+	if err := s.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ln) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after Shutdown: %v, want nil", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve after Shutdown is still serving")
+	}
+	if c, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+		c.Close()
+		t.Error("the listener still accepts after Shutdown")
+	}
+}
+
 // TestPanicAnswers500: a handler's panic is a 500 and a log line with the
 // stack, not the end of the process; the next request is served.
 func TestPanicAnswers500(t *testing.T) {
@@ -329,21 +397,43 @@ func TestPanicAnswers500(t *testing.T) {
 	var mu sync.Mutex
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, nil))
 	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/boom" {
+		switch r.URL.Path {
+		case "/boom":
 			w.Header().Set("X-Half", "written")
 			io.WriteString(w, "half an answer")
 			panic("boom")
+		case "/boom-first": // nothing written yet
+			w.Header().Set("X-Half", "set")
+			panic("boom")
+		case "/abort":
+			panic(http.ErrAbortHandler)
 		}
 		io.WriteString(w, "fine")
 	}), Options{Log: log})
-	resp := raw(t, base, "GET /boom HTTP/1.1\r\nHost: h\r\n\r\n")
-	if body := readAll(t, resp.Body); resp.StatusCode != http.StatusInternalServerError || strings.Contains(body, "half") {
-		t.Errorf("after a panic: %d %q, want 500 without the half answer", resp.StatusCode, body)
+	for _, p := range []string{"/boom", "/boom-first"} {
+		resp := raw(t, base, "GET "+p+" HTTP/1.1\r\nHost: h\r\n\r\n")
+		if body := readAll(t, resp.Body); resp.StatusCode != http.StatusInternalServerError || strings.Contains(body, "half") {
+			t.Errorf("%s: after a panic: %d %q, want 500 without the half answer", p, resp.StatusCode, body)
+		}
+		if resp.Header.Get("X-Half") != "" {
+			t.Errorf("%s: the panicking handler's headers were sent", p)
+		}
+		if !resp.Close {
+			t.Errorf("%s: connection kept open after a panic", p)
+		}
 	}
-	if resp.Header.Get("X-Half") != "" {
-		t.Error("the panicking handler's headers were sent")
+	// http.ErrAbortHandler: no answer at all.
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	resp = raw(t, base, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n")
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, "GET /abort HTTP/1.1\r\nHost: h\r\n\r\n")
+	if b, _ := io.ReadAll(c); len(b) != 0 {
+		t.Errorf("ErrAbortHandler: got %q, want the connection closed without an answer", b)
+	}
+	c.Close()
+	resp := raw(t, base, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n")
 	if body := readAll(t, resp.Body); body != "fine" {
 		t.Errorf("next request: %q, want fine", body)
 	}
