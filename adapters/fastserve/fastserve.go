@@ -67,7 +67,7 @@ type Options struct {
 	// Log receives panics and transport errors; default slog.Default.
 	Log *slog.Logger
 	// Rejected, when set, is told of each request answered by the server
-	// itself, before any handler (too large, malformed, too slow), so that
+	// itself, before any handler (too large, malformed), so that
 	// it can be counted and logged like the rest. r has no body.
 	Rejected func(r *http.Request, status int)
 }
