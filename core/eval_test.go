@@ -53,30 +53,7 @@ func TestDiagnosisEvaluation(t *testing.T) {
 	}
 	var in, inOK, out, outOK int
 	for _, file := range files {
-		var fin, finOK, fout, foutOK int
-		cases := loadEval(t, file)
-		for _, c := range cases {
-			ms := kb.Diagnose(c.text)
-			got := "none"
-			if len(ms) > 0 {
-				got = ms[0].Topic.ID
-			}
-			if c.expect == "none" {
-				fout++
-				if got == "none" {
-					foutOK++
-				} else if testing.Verbose() {
-					t.Logf("out of scope, got %s (%.2f): %s", got, ms[0].Score, c.text)
-				}
-				continue
-			}
-			fin++
-			if got == c.expect {
-				finOK++
-			} else if testing.Verbose() {
-				t.Logf("want %s, got %s: %s", c.expect, got, c.text)
-			}
-		}
+		fin, finOK, fout, foutOK := evalFile(t, kb, file)
 		t.Logf("%s: in scope: top-1 %d/%d = %.1f%%; out of scope: none %d/%d = %.1f%%",
 			file, finOK, fin, pct(finOK, fin), foutOK, fout, pct(foutOK, fout))
 		in, inOK, out, outOK = in+fin, inOK+finOK, out+fout, outOK+foutOK
@@ -105,32 +82,43 @@ var unseenEval = []string{"testdata/eval/blind9.tsv"}
 func TestDiagnosisUnseen(t *testing.T) {
 	kb := mustDefaultKB(t)
 	for _, file := range unseenEval {
-		var in, inOK, out, outOK int
-		for _, c := range loadEval(t, file) {
-			got := "none"
-			if ms := kb.Diagnose(c.text); len(ms) > 0 {
-				got = ms[0].Topic.ID
-			}
-			if c.expect == "none" {
-				out++
-				if got == "none" {
-					outOK++
-				}
-				continue
-			}
-			in++
-			if got == c.expect {
-				inOK++
-			} else if testing.Verbose() {
-				t.Logf("want %s, got %s: %s", c.expect, got, c.text)
-			}
-		}
+		in, inOK, out, outOK := evalFile(t, kb, file)
 		if in == 0 || out == 0 {
 			t.Errorf("%s: %d in-scope and %d out-of-scope phrasings; an unseen set needs both", file, in, out)
 		}
 		t.Logf("%s (unseen): in scope: top-1 %d/%d = %.1f%%; out of scope: none %d/%d = %.1f%%",
 			file, inOK, in, pct(inOK, in), outOK, out, pct(outOK, out))
 	}
+}
+
+// evalFile diagnoses every phrasing of file: in-scope phrasings and how
+// many got their topic first, out-of-scope ones and how many got none
+// (misses are logged with -v).
+func evalFile(t *testing.T, kb *KB, file string) (in, inOK, out, outOK int) {
+	t.Helper()
+	for _, c := range loadEval(t, file) {
+		ms := kb.Diagnose(c.text)
+		got := "none"
+		if len(ms) > 0 {
+			got = ms[0].Topic.ID
+		}
+		if c.expect == "none" {
+			out++
+			if got == "none" {
+				outOK++
+			} else if testing.Verbose() {
+				t.Logf("out of scope, got %s (%.2f): %s", got, ms[0].Score, c.text)
+			}
+			continue
+		}
+		in++
+		if got == c.expect {
+			inOK++
+		} else if testing.Verbose() {
+			t.Logf("want %s, got %s: %s", c.expect, got, c.text)
+		}
+	}
+	return in, inOK, out, outOK
 }
 
 func pct(a, b int) float64 {
