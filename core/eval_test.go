@@ -91,31 +91,43 @@ func TestDiagnosisUnseen(t *testing.T) {
 	}
 }
 
-// evalFile diagnoses every phrasing of file: in-scope phrasings and how
-// many got their topic first, out-of-scope ones and how many got none
-// (misses are logged with -v).
+// evalFile diagnoses every phrasing of file (misses are logged with -v).
 func evalFile(t *testing.T, kb *KB, file string) (in, inOK, out, outOK int) {
 	t.Helper()
-	for _, c := range loadEval(t, file) {
+	return evalCount(kb, loadEval(t, file), func(c evalCase, got string, score float64) {
+		if !testing.Verbose() {
+			return
+		}
+		if c.expect == "none" {
+			t.Logf("out of scope, got %s (%.2f): %s", got, score, c.text)
+		} else {
+			t.Logf("want %s, got %s: %s", c.expect, got, c.text)
+		}
+	})
+}
+
+// evalCount diagnoses cases: in-scope phrasings and how many got their
+// topic first, out-of-scope ones and how many got none; miss, when set,
+// hears of each of the others.
+func evalCount(kb *KB, cases []evalCase, miss func(c evalCase, got string, score float64)) (in, inOK, out, outOK int) {
+	for _, c := range cases {
 		ms := kb.Diagnose(c.text)
-		got := "none"
+		got, score := "none", 0.0
 		if len(ms) > 0 {
-			got = ms[0].Topic.ID
+			got, score = ms[0].Topic.ID, ms[0].Score
 		}
 		if c.expect == "none" {
 			out++
-			if got == "none" {
-				outOK++
-			} else if testing.Verbose() {
-				t.Logf("out of scope, got %s (%.2f): %s", got, ms[0].Score, c.text)
-			}
-			continue
+		} else {
+			in++
 		}
-		in++
-		if got == c.expect {
+		switch {
+		case got == c.expect && c.expect == "none":
+			outOK++
+		case got == c.expect:
 			inOK++
-		} else if testing.Verbose() {
-			t.Logf("want %s, got %s: %s", c.expect, got, c.text)
+		case miss != nil:
+			miss(c, got, score)
 		}
 	}
 	return in, inOK, out, outOK

@@ -9,25 +9,7 @@ import (
 // evalFig returns top-1 accuracy in scope and the share of out-of-scope
 // phrasings that get no topic.
 func evalFig(kb *KB, cases []evalCase) (float64, float64) {
-	var in, inOK, out, outOK int
-	for _, c := range cases {
-		ms := kb.Diagnose(c.text)
-		got := "none"
-		if len(ms) > 0 {
-			got = ms[0].Topic.ID
-		}
-		if c.expect == "none" {
-			out++
-			if got == "none" {
-				outOK++
-			}
-		} else {
-			in++
-			if got == c.expect {
-				inOK++
-			}
-		}
-	}
+	in, inOK, out, outOK := evalCount(kb, cases, nil)
 	return float64(inOK) / float64(in), float64(outOK) / float64(out)
 }
 
