@@ -21,8 +21,9 @@
 // is only answered at the read timeout (408), where net/http accepts it;
 // a pipelined request whose body is still on its way holds back the
 // answer before it; "Transfer-Encoding: identity" is taken as no body
-// rather than refused. Slack, Discord and the proxies that end TLS send
-// none of these. Where it is stricter: Content-Length beside chunked
+// rather than refused; "Expect: 100-continue" with a body over the limit
+// gets 100 Continue and then 413. Slack, Discord and the proxies that end
+// TLS send none of these. Where it is stricter: Content-Length beside chunked
 // closes the connection after the answer (net/http kept it, and served
 // what followed), and two Content-Length headers are refused.
 package fastserve
@@ -439,8 +440,10 @@ func (s *Server) transportError(c *fasthttp.RequestCtx, err error) {
 	var ne net.Error
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
-		// The client hung up mid-request: no one to answer, and no request
-		// to count or log.
+		// The client hung up mid-request: answered 400 (a client that only
+		// stopped sending can still read it; left unset, fasthttp would
+		// send an empty 200), but not counted or logged as a request.
+		c.Error("malformed request", http.StatusBadRequest)
 		c.SetConnectionClose()
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
 		s.reject(c, http.StatusRequestEntityTooLarge, "request body too large")
@@ -448,9 +451,12 @@ func (s *Server) transportError(c *fasthttp.RequestCtx, err error) {
 		s.reject(c, http.StatusRequestHeaderFieldsTooLarge, "request headers too large")
 	case errors.As(err, &ne) && ne.Timeout():
 		// A connection that sent nothing, or not a whole request, within
-		// the read timeout (an idle proxy connection, a slowloris): closed
-		// without an answer, a count or a log line, as net/http does.
-		c.Conn().Close()
+		// the read timeout (an idle proxy connection, a slowloris): 408
+		// and closed, but not counted or logged as a request (net/http
+		// does neither). Not closed at once: an answer to a pipelined
+		// request before it may still be waiting to be sent.
+		c.Error("request timeout", http.StatusRequestTimeout)
+		c.SetConnectionClose()
 	default:
 		s.reject(c, http.StatusBadRequest, "malformed request")
 	}
