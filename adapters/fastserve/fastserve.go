@@ -184,7 +184,8 @@ func (s *Server) serve(c *fasthttp.RequestCtx) {
 
 // newRequest builds the http.Request for c, without a body.
 func newRequest(c *fasthttp.RequestCtx) (*http.Request, error) {
-	u, uri, err := urls.parse(c.RequestURI())
+	uri := string(c.RequestURI())
+	u, err := url.ParseRequestURI(uri)
 	if err != nil {
 		return nil, err
 	}
@@ -220,18 +221,15 @@ func newRequest(c *fasthttp.RequestCtx) (*http.Request, error) {
 // share one string, and the usual keys are constants: a map entry per
 // header is all that is allocated apart from those two.
 func header(rh *fasthttp.RequestHeader) http.Header {
-	n, size := 0, 0
+	n := 0
+	var buf []byte
 	for _, v := range rh.All() {
 		n++
-		size += len(v)
+		buf = append(buf, v...)
 	}
 	h := make(http.Header, n)
 	if n == 0 {
 		return h
-	}
-	buf := make([]byte, 0, size)
-	for _, v := range rh.All() {
-		buf = append(buf, v...)
 	}
 	all := string(buf)
 	vals := make([]string, n)
@@ -293,48 +291,6 @@ func knownKey(k []byte) string {
 		return "X-Forwarded-Proto"
 	}
 	return ""
-}
-
-// urls keeps the parsed URLs of the request URIs seen most (a server has
-// a handful of routes), so that a request copies one instead of parsing
-// its URI. At most maxURLs are kept; when a new one finds the cache full
-// (a scanner's random paths), the cache starts again, and the routes in
-// use are back in it at their next request.
-var urls = urlCache{m: make(map[string]urlEntry)}
-
-const maxURLs = 64
-
-type urlCache struct {
-	mu sync.RWMutex
-	m  map[string]urlEntry
-}
-
-type urlEntry struct {
-	u   url.URL
-	uri string
-}
-
-// parse returns a URL of its own for uri, and uri as a string.
-func (c *urlCache) parse(uri []byte) (*url.URL, string, error) {
-	c.mu.RLock()
-	e, ok := c.m[string(uri)]
-	c.mu.RUnlock()
-	if ok {
-		u := e.u
-		return &u, e.uri, nil
-	}
-	s := string(uri)
-	u, err := url.ParseRequestURI(s)
-	if err != nil {
-		return nil, "", err
-	}
-	c.mu.Lock()
-	if len(c.m) >= maxURLs {
-		clear(c.m)
-	}
-	c.m[s] = urlEntry{u: *u, uri: s}
-	c.mu.Unlock()
-	return u, s, nil
 }
 
 // method returns m as a string, without allocating for the usual ones.

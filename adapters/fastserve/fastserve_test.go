@@ -520,9 +520,9 @@ func TestShutdownFinishesRequestsUnderWay(t *testing.T) {
 	}
 }
 
-// TestURLsAreTheHandlersOwn: a URL comes from a cache of parsed ones, but
-// each request gets a copy: a handler changing its URL changes no other
-// request's, and a flood of distinct paths is served like the rest.
+// TestURLsAreTheHandlersOwn: each request gets a URL of its own: a
+// handler changing its URL changes no other request's, and a flood of
+// distinct paths is served like the rest.
 func TestURLsAreTheHandlersOwn(t *testing.T) {
 	paths := make(chan string, 200)
 	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -530,8 +530,9 @@ func TestURLsAreTheHandlersOwn(t *testing.T) {
 		r.URL.Path = "/changed"
 		r.URL.RawQuery = "changed=1"
 	}), Options{})
-	for i := range 3 * maxURLs {
-		p := fmt.Sprintf("/r%d?q=%d", i%(2*maxURLs), i)
+	const distinct = 128
+	for i := range 3 * distinct / 2 {
+		p := fmt.Sprintf("/r%d?q=%d", i%distinct, i)
 		if i%3 == 0 {
 			p = "/slack/commands?"
 		}

@@ -157,7 +157,8 @@ func serveBaseline(ctx context.Context, args []string, secret string, key ed2551
 	mux := loadgen.BaselineMux(secret, key.Public().(ed25519.PublicKey))
 	fmt.Fprintf(stdout, "baseline serving on %s (%s)\n", ln.Addr(), *stack)
 	if *stack == "fastserve" {
-		// kaiketsu serve's own server, limits and timeouts.
+		// kaiketsu serve's own server and timeouts (the body limit is the
+		// baseline's own 64 KiB, as on net/http).
 		srv := fastserve.New(mux, fastserve.Options{Log: slog.New(slog.DiscardHandler)})
 		go func() { <-ctx.Done(); srv.Shutdown(context.Background()) }()
 		return srv.Serve(ln)
