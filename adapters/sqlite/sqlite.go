@@ -73,7 +73,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Store{db: db}
-	if err := db.PingContext(ctx); err != nil {
+	if err := ping(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -83,6 +83,30 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// ping opens the first connection. Turning a new file to WAL needs the
+// file to itself, and SQLite answers SQLITE_BUSY at once, without waiting
+// busy_timeout, when another process opening the same new file holds a
+// lock (instances of a cluster starting together): try again until
+// busyTimeout has passed.
+func ping(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := db.PingContext(ctx)
+		var se interface{ Code() int }
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqliteBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// sqliteBusy is SQLITE_BUSY, the primary result code.
+const sqliteBusy = 5
 
 // DB returns the underlying database, for tests and tools.
 func (s *Store) DB() *sql.DB { return s.db }
