@@ -13,8 +13,10 @@ import "strings"
 // Places are services people also name as where something of the
 // subject's goes ("the code never reaches my Gmail", "my Amazon is on an
 // old Hotmail"): naming one is not enough, but naming one as what the
-// person signs in to ("can't log into Gmail", "Gmailにログインできない",
-// "Outlookのパスワード忘れた") is, as for Others.
+// trouble is with is, as for Others. What marks that is the playbook's
+// business, so the playbook says it: a word that follows the place
+// (PlaceFollowedBy: "Gmailにログインできない", "Outlookのパスワード忘れた")
+// or one that comes before it (PlacePrecededBy: "can't log into Gmail").
 //
 // Unrelated terms are the subject's other business (for Amazon sign-in:
 // gift cards, coupons, lockers, deliveries): a message naming one of them
@@ -26,6 +28,8 @@ type About struct {
 	Others []string
 	Places []string
 
+	PlaceFollowedBy, PlacePrecededBy []string
+
 	Unrelated, UnrelatedUnless []string
 
 	// The terms normalized as messages are, in tries, to look for them
@@ -33,12 +37,14 @@ type About struct {
 	// (there are dozens).
 	nameTrie, otherTrie, placeTrie *keywordTrie
 	unrelatedTrie, unlessTrie      *keywordTrie
+	placeAfter, placeBefore        []string // normalized
 }
 
 // compile normalizes the terms as Diagnose normalizes messages.
 func (a *About) compile() {
 	a.nameTrie, a.otherTrie = newKeywordTrie(normalizeTerms(a.Names)), newKeywordTrie(normalizeTerms(a.Others))
 	a.placeTrie = newKeywordTrie(normalizeTerms(a.Places))
+	a.placeAfter, a.placeBefore = normalizeTerms(a.PlaceFollowedBy), normalizeTerms(a.PlacePrecededBy)
 	a.unrelatedTrie, a.unlessTrie = newKeywordTrie(normalizeTerms(a.Unrelated)), newKeywordTrie(normalizeTerms(a.UnrelatedUnless))
 }
 
@@ -64,7 +70,7 @@ func (a *About) excludes(norm string) bool {
 		return true
 	}
 	other := a.otherTrie.findWord(norm, func(i, j int) bool { return !comparedWith(norm, i, j) }) ||
-		a.placeTrie.findWord(norm, func(i, j int) bool { return signsInTo(norm, i, j) })
+		a.placeTrie.findWord(norm, func(i, j int) bool { return a.signsInTo(norm, i, j) })
 	return other && !a.nameTrie.mentionsAny(norm)
 }
 
@@ -129,11 +135,12 @@ var (
 )
 
 // signsInTo reports whether the place named at norm[i:j] (a normalized
-// message) is named as what the person signs in to: followed by a sign-in
-// word ("gmailにろぐいん", "outlookのぱすわーど", "lineの引き継ぎ",
+// message) is named as what the trouble is with: followed by one of the
+// playbook's words for that ("gmailにろぐいん", "outlookのぱすわーど",
 // "gmail password"), after an optional "account" or "app" and a Japanese
-// particle, or preceded by an English sign-in verb ("log into my gmail").
-func signsInTo(norm string, i, j int) bool {
+// particle, or preceded by one of its words for that, after an optional
+// determiner ("log into my gmail").
+func (a *About) signsInTo(norm string, i, j int) bool {
 	after := strings.TrimLeft(norm[j:], " ")
 	for _, w := range placeSuffixes {
 		if rest, ok := strings.CutPrefix(after, w); ok {
@@ -147,7 +154,7 @@ func signsInTo(norm string, i, j int) bool {
 			break
 		}
 	}
-	for _, w := range signInWords {
+	for _, w := range a.placeAfter {
 		if strings.HasPrefix(after, w) {
 			return true
 		}
@@ -159,33 +166,21 @@ func signsInTo(norm string, i, j int) bool {
 			break
 		}
 	}
-	for _, v := range signInVerbs {
-		if rest, ok := strings.CutSuffix(before, v); ok && (rest == "" || !wordByte(rest[len(rest)-1])) {
+	for _, v := range a.placeBefore {
+		if rest, ok := strings.CutSuffix(before, v); ok && (rest == "" || !wordByte(rest[len(rest)-1]) || !wordByte(v[0])) {
 			return true
 		}
 	}
 	return false
 }
 
-// The words around a place, normalized (hiragana for katakana, lower
-// case, punctuation as spaces). Sign-in words are the act and what it
-// takes (a password, a verification); not "account" alone, nor what a
-// place does ("gmail keeps sending the code to spam" is Amazon's code).
+// The grammar around a place's name, normalized (hiragana for katakana,
+// lower case): what may stand between the name and the playbook's words
+// ("gmail account password", "lineのあぷりで認証"), in any playbook.
 var (
 	placeSuffixes    = []string{"あかうんと", "あぷり", "account", "apps", "app"}
 	placeParticles   = []string{"の", "に", "で", "へ", "が", "は", "から"}
 	placeDeterminers = []string{"my", "the", "our", "a"}
-	signInWords      = []string{
-		"ろぐいん", "さいんいん", "ろぐおん", "ぱすわーど", "ぱすわど", "認証", "引き継ぎ", "引継ぎ",
-		"二段階", "2段階", "わんたいむ",
-		"password", "passcode", "login", "log in", "logon", "sign in", "signin",
-		"2fa", "two factor", "2 step", "two step", "verification", "one time", "otp",
-	}
-	signInVerbs = []string{
-		"log into", "log in to", "login to", "logging into", "logging in to", "logged into", "logged in to",
-		"sign into", "sign in to", "signing into", "signing in to", "signed into", "signed in to",
-		"get into", "getting into", "log onto", "log on to",
-	}
 )
 
 // wordAt reports whether term, found at s[start:end], stands there as a

@@ -58,6 +58,9 @@ func TestAboutPlaces(t *testing.T) {
 	a := &About{
 		Names:  []string{"Amazon", "アマゾン"},
 		Places: []string{"Gmail", "Outlook", "LINE", "bank", "銀行", "Googleアカウント"},
+		PlaceFollowedBy: []string{"ログイン", "サインイン", "パスワード", "引き継ぎ", "ワンタイム",
+			"password", "one time", "one-time"},
+		PlacePrecededBy: []string{"log into", "sign in to", "get into"},
 	}
 	a.compile()
 	for _, tt := range []struct {
@@ -84,6 +87,10 @@ func TestAboutPlaces(t *testing.T) {
 		{"my bank says there are orders I didn't make", false},
 		{"online banking is fine, my sign-in isn't", false}, // "bank" inside "banking"
 		{"I'm online", false},                               // "line" inside "online"
+		// Only the playbook's words make a place count.
+		{"Gmailが重い", false},
+		{"gmail sign in is fine", false},
+		{"can't log in to gmail", false}, // "log in to", not "log into"
 		// A name of ours wins, as with others.
 		{"can't log into gmail to get my amazon code", false},
 		{"Gmailにログインしてアマゾンのコードを見たい", false},
@@ -134,7 +141,7 @@ func TestAboutTriesAreTheTerms(t *testing.T) {
 		unrelated, unless := normalizeTerms(a.Unrelated), normalizeTerms(a.UnrelatedUnless)
 		for _, text := range texts {
 			n := Normalize(text)
-			want := (searchOthers(n, others) || searchPlaces(n, places)) && !searchTerms(n, names) ||
+			want := (searchOthers(n, others) || searchPlaces(a, n, places)) && !searchTerms(n, names) ||
 				searchTerms(n, unrelated) && !searchTerms(n, unless)
 			if got := a.excludes(n); got != want {
 				t.Fatalf("excludes(%q) = %v through the tries, %v term by term", n, got, want)
@@ -170,6 +177,8 @@ func TestAboutTriesAreTheTerms(t *testing.T) {
 		}
 		for range r.IntN(3) {
 			a.Places = append(a.Places, word(1+r.IntN(3)))
+			a.PlaceFollowedBy = append(a.PlaceFollowedBy, word(1+r.IntN(2)))
+			a.PlacePrecededBy = append(a.PlacePrecededBy, word(1+r.IntN(2)))
 		}
 		for range r.IntN(3) {
 			a.Unrelated = append(a.Unrelated, word(1+r.IntN(3)))
@@ -219,8 +228,8 @@ func searchOthers(s string, others []string) bool {
 
 // searchPlaces is the term-by-term search for a place named as what the
 // person signs in to.
-func searchPlaces(s string, places []string) bool {
-	return searchWhere(s, places, func(i, j int) bool { return signsInTo(s, i, j) })
+func searchPlaces(a *About, s string, places []string) bool {
+	return searchWhere(s, places, func(i, j int) bool { return a.signsInTo(s, i, j) })
 }
 
 // searchTerms is the term-by-term search the tries replace: whether one

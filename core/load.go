@@ -344,9 +344,9 @@ func (l *loader) playbook(n *yaml.Node) *Playbook {
 
 // about reads the about block: names (the subject), others (services
 // whose mention, without a name, means the message is not for this
-// playbook) and places (services that count as others only when named as
-// what the person signs in to) and unrelated (the subject's other
-// business, with the words that bring a message back).
+// playbook), places (services that count as others only when named with
+// the words that follow or come before them) and unrelated (the subject's
+// other business, with the words that bring a message back).
 func (l *loader) about(n *yaml.Node) *About {
 	if n == nil {
 		return nil
@@ -356,8 +356,10 @@ func (l *loader) about(n *yaml.Node) *About {
 		return nil
 	}
 	a := &About{}
-	seen := map[string]string{} // normalized term -> field it was first in
-	terms := func(m map[string]*yaml.Node, n *yaml.Node, field string, required bool, hint string) []string {
+	// A name may be in one list only; the words around places are
+	// another kind of term, checked apart.
+	seen, words := map[string]string{}, map[string]string{} // normalized term -> field it was first in
+	terms := func(m map[string]*yaml.Node, n *yaml.Node, field string, required bool, hint string, seen map[string]string) []string {
 		key := field[strings.LastIndexByte(field, '.')+1:]
 		v := m[key]
 		switch {
@@ -367,7 +369,7 @@ func (l *loader) about(n *yaml.Node) *About {
 			}
 			return nil
 		case v.Kind != yaml.SequenceNode || len(v.Content) == 0:
-			l.errf(v, field, "must be a non-empty list of names")
+			l.errf(v, field, "must be a non-empty list of strings")
 			return nil
 		}
 		var out []string
@@ -387,13 +389,24 @@ func (l *loader) about(n *yaml.Node) *About {
 		}
 		return out
 	}
-	a.Names = terms(m, n, "about.names", true, "the names people use for this playbook's subject, e.g. [Amazon, アマゾン]")
-	a.Others = terms(m, n, "about.others", false, "")
-	a.Places = terms(m, n, "about.places", false, "")
+	a.Names = terms(m, n, "about.names", true, "the names people use for this playbook's subject, e.g. [Amazon, アマゾン]", seen)
+	a.Others = terms(m, n, "about.others", false, "", seen)
+	if p := m["places"]; p != nil {
+		if p.Kind == yaml.SequenceNode {
+			l.errf(p, "about.places", "must be a mapping: terms (the places), followed_by and preceded_by (the words that make a place what the trouble is with)")
+		} else if pm := l.fields(p, "about.places", "terms", "followed_by", "preceded_by"); pm != nil {
+			a.Places = terms(pm, p, "about.places.terms", true, "services named where something goes or is kept, e.g. [Gmail, Outlook]", seen)
+			a.PlaceFollowedBy = terms(pm, p, "about.places.followed_by", false, "", words)
+			a.PlacePrecededBy = terms(pm, p, "about.places.preceded_by", false, "", words)
+			if len(a.Places) > 0 && pm["followed_by"] == nil && pm["preceded_by"] == nil {
+				l.errf(p, "about.places", "needs followed_by or preceded_by: without them no place ever counts, e.g. followed_by: [password, ログイン]")
+			}
+		}
+	}
 	if u := m["unrelated"]; u != nil {
 		if um := l.fields(u, "about.unrelated", "terms", "unless"); um != nil {
-			a.Unrelated = terms(um, u, "about.unrelated.terms", true, "what of the subject this playbook is not about, e.g. [gift card, coupon]")
-			a.UnrelatedUnless = terms(um, u, "about.unrelated.unless", true, "words that show a message is about this playbook after all, e.g. [sign in, ログイン]")
+			a.Unrelated = terms(um, u, "about.unrelated.terms", true, "what of the subject this playbook is not about, e.g. [gift card, coupon]", seen)
+			a.UnrelatedUnless = terms(um, u, "about.unrelated.unless", true, "words that show a message is about this playbook after all, e.g. [sign in, ログイン]", seen)
 		}
 	}
 	a.compile()
