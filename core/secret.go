@@ -43,6 +43,22 @@ func commonWord(x string) bool {
 	return commonWords[strings.ToLower(strings.TrimRight(x, trailingPunct+"!?"))]
 }
 
+// percentage reports whether x is a share ("my pw is 100% correct"),
+// less the punctuation after it: how sure, not what the password is.
+func percentage(x string) bool {
+	x = strings.TrimRight(x, trailingPunct+"!?")
+	n, ok := strings.CutSuffix(x, "%")
+	if !ok || n == "" || len(n) > 5 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if (n[i] < '0' || n[i] > '9') && n[i] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
 // Quotes and brackets around a word, and the commas and stops after
 // it, belong to the sentence, not to the word. "!" and "?" may end a
 // password ("Hunter2!"): looksLikePassword judges those itself.
@@ -81,7 +97,7 @@ func scrubNFKC(s string) (string, bool) {
 	if withVerb {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
-			if commonWord(sub[3]) || !hasASCIIWord(sub[3]) {
+			if commonWord(sub[3]) || !hasASCIIWord(sub[3]) || percentage(sub[3]) {
 				return m
 			}
 			return strings.TrimSuffix(m, sub[3]) + redacted
