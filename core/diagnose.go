@@ -316,7 +316,66 @@ func (s *scratch) add(id int32, w float64) {
 }
 
 // rank is diagnose for text in NFKC.
+//
+// A message of several sentences that fits no topic as a whole is looked
+// at sentence by sentence: people telling a story ("I forgot my Amazon
+// password. I wrote it on a paper next to the computer, but it went out
+// with the newspapers.") put the trouble in one sentence and, in the
+// others, words that lead elsewhere (here to a phrasing the playbook says
+// it does not cover). The sentence that fits a topic best, with
+// confidence, decides; what the whole message names still counts (one
+// naming another service stays excluded). A message that fits as a whole,
+// even without confidence, is left as it is: its candidates are offered.
 func (ix *index) rank(text string) []Match {
+	ms := ix.rankOne(text, "")
+	if len(ms) > 0 {
+		return ms
+	}
+	var whole string
+	var best []Match
+	for rest := text; rest != ""; {
+		var sent string
+		sent, rest = nextSentence(rest)
+		if sent == text {
+			return ms // one sentence: nothing more to look at
+		}
+		if whole == "" {
+			whole = Normalize(text)
+		}
+		sm := ix.rankOne(sent, whole)
+		if len(sm) > 0 && sm[0].Score >= confident && (best == nil || sm[0].Score > best[0].Score) {
+			best = sm
+		}
+	}
+	if best != nil {
+		return best
+	}
+	return ms
+}
+
+// nextSentence splits the first sentence off text: up to a full stop,
+// question or exclamation mark (with a space after it, in Latin text: not
+// "amazon.co.jp" or "1.5") or a line break.
+func nextSentence(text string) (sent, rest string) {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '\n':
+			return text[:i], text[i+1:]
+		case c == '.' || c == '!' || c == '?':
+			if i+1 == len(text) || text[i+1] == ' ' {
+				return text[:i+1], text[i+1:]
+			}
+		case strings.HasPrefix(text[i:], "。"):
+			return text[:i+len("。")], text[i+len("。"):]
+		}
+	}
+	return text, ""
+}
+
+// rankOne ranks the topics for one text in NFKC; whole, when set, is the
+// normalized message the text is part of, whose About exclusions hold
+// for the part too.
+func (ix *index) rankOne(text, whole string) []Match {
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
 	// Normalize(text), in the scratch space: it is only read until rank
@@ -400,7 +459,7 @@ func (ix *index) rank(text string) []Match {
 			s.books = append(s.books, b)
 			// A message about another service is not this playbook's,
 			// however near its words (About).
-			s.bookOut[b] = ix.books[b].about.excludes(norm)
+			s.bookOut[b] = ix.books[b].about.excludes(norm) || whole != "" && ix.books[b].about.excludes(whole)
 		}
 	}
 

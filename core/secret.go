@@ -35,6 +35,11 @@ var commonWords = map[string]bool{
 	"definately": true, "surely": true, "still": true, "being": true, "always": true, "never": true,
 	"fine": true, "okay": true, "also": true, "too": true, "the": true, "same": true, "different": true,
 	"what": true, "gone": true, "missing": true, "reset": true, "saved": true, "stored": true,
+	// How sure or how much: "the password is completely gone".
+	"completely": true, "totally": true, "really": true, "probably": true, "actually": true,
+	"literally": true, "absolutely": true, "certainly": true, "clearly": true, "exactly": true,
+	"apparently": true, "supposedly": true, "obviously": true, "usually": true, "normally": true,
+	"correctly": true, "just": true, "now": true, "already": true, "entirely": true,
 }
 
 // commonWord reports whether x, less the punctuation a sentence puts

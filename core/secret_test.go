@@ -50,6 +50,8 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"my password is incorrect apparently", ""},
 		{"pw is 100% correct, it says wrong", ""},
 		{"my password is 99.9% right", ""},
+		{"the password is completely gone from my head", ""},
+		{"my password is butterfly", "butterfly"},
 		{"my password is 100%abc", "100%abc"},
 		{"パスワードを忘れた", ""},
 		{"it works!", ""},

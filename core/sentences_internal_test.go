@@ -1,0 +1,58 @@
+package core
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestNextSentence(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"I forgot my password. How do I reset it?", []string{"I forgot my password.", " How do I reset it?"}},
+		{"amazon.co.jp says 1.5 minutes", []string{"amazon.co.jp says 1.5 minutes"}},
+		{"パスワードを忘れた。メールは分かる", []string{"パスワードを忘れた。", "メールは分かる"}},
+		{"help!\nit says wrong", []string{"help!", "it says wrong"}},
+		{"what?! no", []string{"what?!", " no"}},
+		{"", nil},
+	} {
+		var got []string
+		for rest := tt.text; rest != ""; {
+			var s string
+			s, rest = nextSentence(rest)
+			got = append(got, s)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("sentences of %q = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestDiagnosisBySentence: a story that fits nothing as a whole is
+// diagnosed by its sentences; what the whole names still excludes it.
+func TestDiagnosisBySentence(t *testing.T) {
+	kb := mustDefaultKB(t)
+	top := func(text string) string {
+		if ms := kb.Diagnose(text); len(ms) > 0 {
+			return ms[0].Topic.ID
+		}
+		return ""
+	}
+	story := "I forgot my Amazon password. I wrote it on a paper next to the computer but I think it was thrown away with the newspapers. How can I make a new one?"
+	if got := top(story); got != "forgot-password" {
+		t.Errorf("Diagnose(%q) = %q, want forgot-password", story, got)
+	}
+	// The same trouble, as a whole, in one sentence with the words that
+	// lead elsewhere: the sentences are not looked at.
+	if whole := kb.index.rankOne(nfkc(story), ""); len(whole) != 0 {
+		t.Fatalf("the story fits %s as a whole; the test needs one that does not", whole[0].Topic.ID)
+	}
+	other := "This is about my Netflix account. I forgot my password. I wrote it on a paper next to the computer, it went out with the newspapers."
+	if got := top("I forgot my password."); got != "forgot-password" {
+		t.Fatalf("the test needs a sentence that fits alone; got %q", got)
+	}
+	if got := top(other); got != "" {
+		t.Errorf("Diagnose(%q) = %q, want none: the message names another service", other, got)
+	}
+}
