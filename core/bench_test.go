@@ -115,6 +115,26 @@ func BenchmarkDiagnoseShipped(b *testing.B) {
 	}
 }
 
+// BenchmarkDiagnoseLongMessage: the longest messages a request can
+// carry (64 KiB), one long sentence beside thousands of short ones that
+// fit nothing as a whole and so are looked at sentence by sentence: the
+// second must cost about what the first does, not a diagnosis per
+// sentence.
+func BenchmarkDiagnoseLongMessage(b *testing.B) {
+	kb := mustDefaultKB(b)
+	for _, bc := range []struct{ name, text string }{
+		{"one-sentence", strings.Repeat("password wrong sign in ", 64<<10/23)},
+		{"sentences-en", strings.Repeat("hi. ", 64<<10/4)},
+		{"sentences-ja", strings.Repeat("ログインできない。", 64<<10/27)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				kb.index.diagnose(bc.text)
+			}
+		})
+	}
+}
+
 // BenchmarkDiagnose10kTopics: one query against 10,000 generated topics
 // (100 playbooks of 100, in English and Japanese). Target: under 1 ms.
 func BenchmarkDiagnose10kTopics(b *testing.B) {

@@ -327,22 +327,27 @@ func (s *scratch) add(id int32, w float64) {
 // naming another service stays excluded). A message that fits as a whole,
 // even without confidence, is left as it is: its candidates are offered.
 func (ix *index) rank(text string) []Match {
-	ms := ix.rankOne(text, "")
+	ms := ix.rankOne(text, nil)
 	if len(ms) > 0 {
 		return ms
 	}
-	var whole string
+	var out []bool // per book: the whole message is not its
 	var best []Match
-	for rest := text; rest != ""; {
+	rest := text
+	for n := 0; rest != "" && n < maxSentences; n++ {
 		var sent string
 		sent, rest = nextSentence(rest)
 		if sent == text {
 			return ms // one sentence: nothing more to look at
 		}
-		if whole == "" {
-			whole = Normalize(text)
+		if out == nil {
+			whole := Normalize(text)
+			out = make([]bool, len(ix.books))
+			for b, bm := range ix.books {
+				out[b] = bm.about.excludes(whole)
+			}
 		}
-		sm := ix.rankOne(sent, whole)
+		sm := ix.rankOne(sent, out)
 		if len(sm) > 0 && sm[0].Score >= confident && (best == nil || sm[0].Score > best[0].Score) {
 			best = sm
 		}
@@ -352,6 +357,11 @@ func (ix *index) rank(text string) []Match {
 	}
 	return ms
 }
+
+// maxSentences bounds the sentences of a message looked at one by one: a
+// story tells its trouble early, and a message of thousands of sentences
+// must not cost thousands of diagnoses.
+const maxSentences = 12
 
 // nextSentence splits the first sentence off text: up to a full stop,
 // question or exclamation mark (with a space after it, in Latin text: not
@@ -372,10 +382,10 @@ func nextSentence(text string) (sent, rest string) {
 	return text, ""
 }
 
-// rankOne ranks the topics for one text in NFKC; whole, when set, is the
-// normalized message the text is part of, whose About exclusions hold
-// for the part too.
-func (ix *index) rankOne(text, whole string) []Match {
+// rankOne ranks the topics for one text in NFKC; excluded, when set, says
+// which books the message the text is part of is excluded from (About):
+// the part is too.
+func (ix *index) rankOne(text string, excluded []bool) []Match {
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
 	// Normalize(text), in the scratch space: it is only read until rank
@@ -459,7 +469,7 @@ func (ix *index) rankOne(text, whole string) []Match {
 			s.books = append(s.books, b)
 			// A message about another service is not this playbook's,
 			// however near its words (About).
-			s.bookOut[b] = ix.books[b].about.excludes(norm) || whole != "" && ix.books[b].about.excludes(whole)
+			s.bookOut[b] = excluded != nil && excluded[b] || ix.books[b].about.excludes(norm)
 		}
 	}
 

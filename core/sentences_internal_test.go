@@ -45,7 +45,7 @@ func TestDiagnosisBySentence(t *testing.T) {
 	}
 	// The same trouble, as a whole, in one sentence with the words that
 	// lead elsewhere: the sentences are not looked at.
-	if whole := kb.index.rankOne(nfkc(story), ""); len(whole) != 0 {
+	if whole := kb.index.rankOne(nfkc(story), nil); len(whole) != 0 {
 		t.Fatalf("the story fits %s as a whole; the test needs one that does not", whole[0].Topic.ID)
 	}
 	other := "This is about my Netflix account. I forgot my password. I wrote it on a paper next to the computer, it went out with the newspapers."
