@@ -318,17 +318,20 @@ func (s *scratch) add(id int32, w float64) {
 // rank is diagnose for text in NFKC.
 //
 // A message of several sentences that fits no topic as a whole is looked
-// at sentence by sentence: people telling a story ("I forgot my Amazon
-// password. I wrote it on a paper next to the computer, but it went out
-// with the newspapers.") put the trouble in one sentence and, in the
-// others, words that lead elsewhere (here to a phrasing the playbook says
-// it does not cover). The sentence that fits a topic best, with
-// confidence, decides; what the whole message names still counts (one
-// naming another service stays excluded). A message that fits as a whole,
-// even without confidence, is left as it is: its candidates are offered.
+// at sentence by sentence when a topic fitted it but for a phrasing the
+// playbook says it does not cover: people telling a story ("I forgot my
+// Amazon password. I wrote it on a paper next to the computer, but it
+// went out with the newspapers.") put the trouble in one sentence and, in
+// the others, words that lead to such a phrasing. The sentence that fits a
+// topic best, with confidence, decides; what the whole message names
+// still counts (one naming another service stays excluded). A message
+// whose words as a whole are not the playbook's ("my Amazon parcel hasn't
+// come, the tracking number isn't updating") keeps no topic, whatever
+// one sentence alone would get; one that fits as a whole, even without
+// confidence, is left as it is: its candidates are offered.
 func (ix *index) rank(text string) []Match {
-	ms := ix.rankOne(text, nil)
-	if len(ms) > 0 {
+	ms, vetoed := ix.rankOne(text, nil)
+	if len(ms) > 0 || !vetoed {
 		return ms
 	}
 	var out []bool // per book: the whole message is not its
@@ -347,7 +350,7 @@ func (ix *index) rank(text string) []Match {
 				out[b] = bm.about.excludes(whole)
 			}
 		}
-		sm := ix.rankOne(sent, out)
+		sm, _ := ix.rankOne(sent, out)
 		if len(sm) > 0 && sm[0].Score >= confident && (best == nil || sm[0].Score > best[0].Score) {
 			best = sm
 		}
@@ -384,8 +387,9 @@ func nextSentence(text string) (sent, rest string) {
 
 // rankOne ranks the topics for one text in NFKC; excluded, when set, says
 // which books the message the text is part of is excluded from (About):
-// the part is too.
-func (ix *index) rankOne(text string, excluded []bool) []Match {
+// the part is too. vetoed reports that a topic would have been offered but
+// for an out-of-scope phrasing nearer the text than its examples.
+func (ix *index) rankOne(text string, excluded []bool) (_ []Match, vetoed bool) {
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
 	// Normalize(text), in the scratch space: it is only read until rank
@@ -393,7 +397,7 @@ func (ix *index) rankOne(text string, excluded []bool) []Match {
 	s.norm, _ = fold(s.norm[:0], text, -1)
 	norm := strings.TrimSpace(unsafe.String(unsafe.SliceData(s.norm), len(s.norm)))
 	if norm == "" {
-		return nil
+		return nil, false
 	}
 	for _, id := range s.ids {
 		s.pos[id] = 0
@@ -405,7 +409,7 @@ func (ix *index) rankOne(text string, excluded []bool) []Match {
 		qn += x * x
 	}
 	if len(s.ids) == 0 || qn == 0 {
-		return nil
+		return nil, false
 	}
 	qn = math.Sqrt(qn)
 
@@ -500,15 +504,23 @@ func (ix *index) rankOne(text string, excluded []bool) []Match {
 		if !ix.trained {
 			// Evidence alone: the topic must be near enough, and nearer
 			// than anything the playbook says it does not cover.
-			if ev >= minScoreKNN && s.best[t] >= s.bestOOS[b] {
-				out = append(out, Match{ix.topics[t], math.Min(1, ev)})
+			if ev >= minScoreKNN {
+				if s.best[t] >= s.bestOOS[b] {
+					out = append(out, Match{ix.topics[t], math.Min(1, ev)})
+				} else {
+					vetoed = true
+				}
 			}
 			continue
 		}
 		probs := s.probs[b]
 		p, none := probs[int(t)-ix.books[b].first], probs[ix.books[b].n]
-		if ev >= minEvidence && p > none && p >= minProb && float64(s.best[t]) >= oosMargin*float64(s.bestOOS[b]) {
-			out = append(out, Match{ix.topics[t], p})
+		if ev >= minEvidence && p > none && p >= minProb {
+			if float64(s.best[t]) >= oosMargin*float64(s.bestOOS[b]) {
+				out = append(out, Match{ix.topics[t], p})
+			} else {
+				vetoed = true
+			}
 		}
 	}
 	for _, t := range s.ttouch {
@@ -539,7 +551,7 @@ func (ix *index) rankOne(text string, excluded []bool) []Match {
 	if len(out) > maxMatches {
 		out = out[:maxMatches]
 	}
-	return out
+	return out, vetoed
 }
 
 // matchBefore orders matches: best score first, then menu order.

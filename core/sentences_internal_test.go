@@ -45,8 +45,17 @@ func TestDiagnosisBySentence(t *testing.T) {
 	}
 	// The same trouble, as a whole, in one sentence with the words that
 	// lead elsewhere: the sentences are not looked at.
-	if whole := kb.index.rankOne(nfkc(story), nil); len(whole) != 0 {
-		t.Fatalf("the story fits %s as a whole; the test needs one that does not", whole[0].Topic.ID)
+	if whole, vetoed := kb.index.rankOne(nfkc(story), nil); len(whole) != 0 || !vetoed {
+		t.Fatalf("the story as a whole: %d matches, vetoed %v; the test needs one a phrasing out of scope kept from its topic", len(whole), vetoed)
+	}
+	// Words that as a whole are not the playbook's keep no topic, though
+	// one sentence alone would get one.
+	parcel := "Amazonで頼んだ荷物がまだ届かないです。追跡番号も更新されてない"
+	if got := top(parcel); got != "" {
+		t.Errorf("Diagnose(%q) = %q, want none", parcel, got)
+	}
+	if got := top("追跡番号も更新されてない"); got == "" {
+		t.Fatalf("the test needs a sentence that gets a topic alone")
 	}
 	other := "This is about my Netflix account. I forgot my password. I wrote it on a paper next to the computer, it went out with the newspapers."
 	if got := top("I forgot my password."); got != "forgot-password" {
