@@ -69,10 +69,55 @@ func (a *About) excludes(norm string) bool {
 	if a.unrelatedTrie.mentionsAny(norm) && !a.unlessTrie.mentionsAny(norm) {
 		return true
 	}
-	other := a.otherTrie.findWord(norm, func(i, j int) bool { return !comparedWith(norm, i, j) }) ||
+	denied := false
+	if a.nameTrie.findWord(norm, func(i, j int) bool {
+		if deniedName(norm, i, j) {
+			denied = true
+			return false
+		}
+		return true
+	}) {
+		return false
+	}
+	return denied || a.otherTrie.findWord(norm, func(i, j int) bool { return !comparedWith(norm, i, j) }) ||
 		a.placeTrie.findWord(norm, func(i, j int) bool { return a.signsInTo(norm, i, j) })
-	return other && !a.nameTrie.mentionsAny(norm)
 }
+
+// deniedName reports whether the name at norm[i:j] is named as what the
+// message is not about ("Amazonじゃないんですけど", "Amazonのことではなく",
+// "this is not about Amazon"): a message that names the subject only so is
+// not the playbook's.
+func deniedName(norm string, i, j int) bool {
+	after := strings.TrimLeft(norm[j:], " ")
+	if rest, ok := strings.CutPrefix(after, "の"); ok {
+		for _, w := range []string{"こと", "話", "はなし", "件"} {
+			if r, ok := strings.CutPrefix(rest, w); ok {
+				after = r
+				break
+			}
+		}
+	}
+	for _, w := range deniedAfter {
+		if strings.HasPrefix(after, w) {
+			return true
+		}
+	}
+	before := strings.TrimRight(norm[:i], " ")
+	for _, w := range deniedBefore {
+		if rest, ok := strings.CutSuffix(before, w); ok && (rest == "" || !wordByte(rest[len(rest)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// The words that deny a name, normalized (see comparedWith). Not "以外"
+// nor a bare "not": "Amazon以外は入れる", "works everywhere, not on
+// Amazon" are Amazon's trouble.
+var (
+	deniedAfter  = []string{"じゃな", "ではな", "じゃあり", "ではあり"}
+	deniedBefore = []string{"not about", "not asking about", "isn t about", "isnt about", "nothing to do with", "not related to"}
+)
 
 // mentionsAny reports whether one of the trie's words occurs in s as a
 // word: where the word begins or ends with a Latin letter or digit, the

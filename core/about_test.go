@@ -40,6 +40,16 @@ func TestAboutExcludes(t *testing.T) {
 		{"is it the same as my netflix password?", false},
 		{"楽天のパスワードを忘れた", true},
 		{"netflix one time code never comes", true}, // "one" starting "one time"? still Netflix's
+		// A name denied is not named.
+		{"LINEの引き継ぎで認証番号が来ない。Amazonじゃないんですけど", true},
+		{"Amazonのことではないのですが、パスワードを忘れました", true},
+		{"this is not about amazon, but I forgot my password", true},
+		{"nothing to do with Amazon: the code never comes", true},
+		{"Amazon以外のサイトは普通にログインできる", false},
+		{"my password works everywhere, not on amazon", false},
+		{"it's not amazon.co.jp but amazon.com, and I forgot my password", false}, // named too
+		{"amazon isn't letting me in", false},
+		{"Amazonじゃなくてアマゾンプライムのほう", false}, // the other name stands
 	}
 	for _, tt := range tests {
 		if got := a.excludes(Normalize(tt.text)); got != tt.want {
@@ -141,7 +151,9 @@ func TestAboutTriesAreTheTerms(t *testing.T) {
 		unrelated, unless := normalizeTerms(a.Unrelated), normalizeTerms(a.UnrelatedUnless)
 		for _, text := range texts {
 			n := Normalize(text)
-			want := (searchOthers(n, others) || searchPlaces(a, n, places)) && !searchTerms(n, names) ||
+			plain := searchWhere(n, names, func(i, j int) bool { return !deniedName(n, i, j) })
+			denied := searchWhere(n, names, func(i, j int) bool { return deniedName(n, i, j) })
+			want := (searchOthers(n, others) || searchPlaces(a, n, places) || denied) && !plain ||
 				searchTerms(n, unrelated) && !searchTerms(n, unless)
 			if got := a.excludes(n); got != want {
 				t.Fatalf("excludes(%q) = %v through the tries, %v term by term", n, got, want)
