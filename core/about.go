@@ -62,12 +62,20 @@ func normalizeTerms(ts []string) []string {
 // excludes reports whether a normalized message names another service
 // and not this playbook's subject, or names the subject's other business
 // (Unrelated) without a word of this playbook's.
-func (a *About) excludes(norm string) bool {
+func (a *About) excludes(norm string) bool { return a.excludesPart(norm, false) }
+
+// excludesPart is excludes for a sentence of a message that names the
+// subject elsewhere (named): then only the subject's other business
+// excludes it.
+func (a *About) excludesPart(norm string, named bool) bool {
 	if a == nil || a.otherTrie == nil {
 		return false
 	}
 	if a.unrelatedTrie.mentionsAny(norm) && !a.unlessTrie.mentionsAny(norm) {
 		return true
+	}
+	if named {
+		return false
 	}
 	denied := false
 	if a.nameTrie.findWord(norm, func(i, j int) bool {
@@ -118,6 +126,11 @@ var (
 	deniedAfter  = []string{"じゃな", "ではな", "じゃあり", "ではあり"}
 	deniedBefore = []string{"not about", "not asking about", "isn t about", "isnt about", "nothing to do with", "not related to"}
 )
+
+// names reports whether a normalized message names the subject.
+func (a *About) names(norm string) bool {
+	return a != nil && a.nameTrie != nil && a.nameTrie.mentionsAny(norm)
+}
 
 // mentionsAny reports whether one of the trie's words occurs in s as a
 // word: where the word begins or ends with a Latin letter or digit, the
@@ -187,6 +200,15 @@ var (
 // determiner ("log into my gmail").
 func (a *About) signsInTo(norm string, i, j int) bool {
 	after := strings.TrimLeft(norm[j:], " ")
+	// "gmailのあかうんとにろぐいん": a particle may come before the suffix too.
+	if rest, ok := strings.CutPrefix(after, "の"); ok {
+		for _, w := range placeSuffixes {
+			if strings.HasPrefix(rest, w) {
+				after = rest
+				break
+			}
+		}
+	}
 	for _, w := range placeSuffixes {
 		if rest, ok := strings.CutPrefix(after, w); ok {
 			after = strings.TrimLeft(rest, " ")

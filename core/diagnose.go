@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -322,36 +323,41 @@ func (s *scratch) add(id int32, w float64) {
 // playbook says it does not cover: people telling a story ("I forgot my
 // Amazon password. I wrote it on a paper next to the computer, but it
 // went out with the newspapers.") put the trouble in one sentence and, in
-// the others, words that lead to such a phrasing. The sentence that fits a
-// topic best, with confidence, decides; what the whole message names
-// still counts (one naming another service stays excluded). A message
-// whose words as a whole are not the playbook's ("my Amazon parcel hasn't
-// come, the tracking number isn't updating") keeps no topic, whatever
-// one sentence alone would get; one that fits as a whole, even without
-// confidence, is left as it is: its candidates are offered.
+// the others, words that lead to such a phrasing. A sentence that fits a
+// topic with high confidence decides, the best of them; a short one
+// ("Can someone look?", "すみません。") never does: alone, its few words
+// say little. What the whole message names still counts (see whole). A
+// message whose words as a whole are not the playbook's ("my Amazon
+// parcel hasn't come, the tracking number isn't updating") keeps no
+// topic, whatever one sentence alone would get; one that fits as a whole,
+// even without confidence, is left as it is: its candidates are offered.
 func (ix *index) rank(text string) []Match {
 	ms, vetoed := ix.rankOne(text, nil)
 	if len(ms) > 0 || !vetoed {
 		return ms
 	}
-	var out []bool // per book: the whole message is not its
+	var w *whole
 	var best []Match
 	rest := text
-	for n := 0; rest != "" && n < maxSentences; n++ {
+	for n := 0; rest != "" && n < maxSentences; {
 		var sent string
 		sent, rest = nextSentence(rest)
-		if sent == text {
+		if strings.TrimSpace(sent) == strings.TrimSpace(text) {
 			return ms // one sentence: nothing more to look at
 		}
-		if out == nil {
-			whole := Normalize(text)
-			out = make([]bool, len(ix.books))
-			for b, bm := range ix.books {
-				out[b] = bm.about.excludes(whole)
-			}
+		norm := Normalize(sent)
+		if norm == "" {
+			continue
 		}
-		sm, _ := ix.rankOne(sent, out)
-		if len(sm) > 0 && sm[0].Score >= confident && (best == nil || sm[0].Score > best[0].Score) {
+		n++
+		if !substantial(norm) {
+			continue
+		}
+		if w == nil {
+			w = &whole{norm: Normalize(text), known: make([]bool, len(ix.books)), out: make([]bool, len(ix.books)), named: make([]bool, len(ix.books))}
+		}
+		sm, _ := ix.rankOne(sent, w)
+		if len(sm) > 0 && sm[0].Score >= sentenceConfident && (best == nil || sm[0].Score > best[0].Score) {
 			best = sm
 		}
 	}
@@ -361,20 +367,63 @@ func (ix *index) rank(text string) []Match {
 	return ms
 }
 
-// maxSentences bounds the sentences of a message looked at one by one: a
-// story tells its trouble early, and a message of thousands of sentences
-// must not cost thousands of diagnoses.
-const maxSentences = 12
+// How sentences are looked at one by one: at most maxSentences of them
+// that have words (a story tells its trouble early, and a message of
+// thousands of sentences must not cost thousands of diagnoses); one
+// decides only with sentenceConfident, and only with at least
+// minSentenceWords words (Latin text) or minSentenceRunes characters
+// (Japanese, which has no spaces).
+const (
+	maxSentences      = 12
+	sentenceConfident = 0.8
+	minSentenceWords  = 4
+	minSentenceRunes  = 8
+)
+
+// substantial reports whether a normalized sentence has enough words to
+// decide alone.
+func substantial(norm string) bool {
+	if utf8.RuneCountInString(norm) == len(norm) {
+		return len(strings.Fields(norm)) >= minSentenceWords
+	}
+	return utf8.RuneCountInString(strings.ReplaceAll(norm, " ", "")) >= minSentenceRunes
+}
+
+// whole is what a message says as a whole, for its sentences diagnosed
+// one by one, per book, worked out when a sentence first comes near the
+// book: out, the message is not the book's (About: it names another
+// service, or the subject's other business); named, it names the
+// book's subject, so that a sentence naming another service ("This is
+// about my Amazon account. I can't log into my Gmail to see the code.")
+// is still the book's, as the message is.
+type whole struct {
+	norm              string
+	known, out, named []bool
+}
+
+// excludes reports whether the book's About excludes the sentence norm
+// of the message.
+func (w *whole) excludes(a *About, b int32, norm string) bool {
+	if !w.known[b] {
+		w.known[b], w.out[b], w.named[b] = true, a.excludes(w.norm), a.names(w.norm)
+	}
+	return w.out[b] || a.excludesPart(norm, w.named[b])
+}
 
 // nextSentence splits the first sentence off text: up to a full stop,
-// question or exclamation mark (with a space after it, in Latin text: not
-// "amazon.co.jp" or "1.5") or a line break.
+// question or exclamation mark or a line break. In Latin text a stop ends
+// a sentence only with a space after it: not "amazon.co.jp" or "1.5".
 func nextSentence(text string) (sent, rest string) {
 	for i := 0; i < len(text); i++ {
 		switch c := text[i]; {
 		case c == '\n':
 			return text[:i], text[i+1:]
-		case c == '.' || c == '!' || c == '?':
+		case c == '!' || c == '?':
+			// Japanese puts no space after one ("忘れた?コードも来ない").
+			if i+1 == len(text) || text[i+1] == ' ' || text[i+1] >= utf8.RuneSelf {
+				return text[:i+1], text[i+1:]
+			}
+		case c == '.':
 			if i+1 == len(text) || text[i+1] == ' ' {
 				return text[:i+1], text[i+1:]
 			}
@@ -385,11 +434,11 @@ func nextSentence(text string) (sent, rest string) {
 	return text, ""
 }
 
-// rankOne ranks the topics for one text in NFKC; excluded, when set, says
-// which books the message the text is part of is excluded from (About):
-// the part is too. vetoed reports that a topic would have been offered but
-// for an out-of-scope phrasing nearer the text than its examples.
-func (ix *index) rankOne(text string, excluded []bool) (_ []Match, vetoed bool) {
+// rankOne ranks the topics for one text in NFKC; w, when set, is the
+// message the text is one sentence of. vetoed reports that a topic would
+// have been offered but for an out-of-scope phrasing nearer the text than
+// its examples.
+func (ix *index) rankOne(text string, w *whole) (_ []Match, vetoed bool) {
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
 	// Normalize(text), in the scratch space: it is only read until rank
@@ -473,7 +522,11 @@ func (ix *index) rankOne(text string, excluded []bool) (_ []Match, vetoed bool) 
 			s.books = append(s.books, b)
 			// A message about another service is not this playbook's,
 			// however near its words (About).
-			s.bookOut[b] = excluded != nil && excluded[b] || ix.books[b].about.excludes(norm)
+			if a := ix.books[b].about; w != nil {
+				s.bookOut[b] = w.excludes(a, b, norm)
+			} else {
+				s.bookOut[b] = a.excludes(norm)
+			}
 		}
 	}
 

@@ -2,6 +2,7 @@ package core
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -15,6 +16,8 @@ func TestNextSentence(t *testing.T) {
 		{"パスワードを忘れた。メールは分かる", []string{"パスワードを忘れた。", "メールは分かる"}},
 		{"help!\nit says wrong", []string{"help!", "it says wrong"}},
 		{"what?! no", []string{"what?!", " no"}},
+		{"パスワード忘れた?コードも来ない", []string{"パスワード忘れた?", "コードも来ない"}},
+		{"is it ?really", []string{"is it ?really"}},
 		{"", nil},
 	} {
 		var got []string
@@ -47,6 +50,22 @@ func TestDiagnosisBySentence(t *testing.T) {
 	// lead elsewhere: the sentences are not looked at.
 	if whole, vetoed := kb.index.rankOne(nfkc(story), nil); len(whole) != 0 || !vetoed {
 		t.Fatalf("the story as a whole: %d matches, vetoed %v; the test needs one a phrasing out of scope kept from its topic", len(whole), vetoed)
+	}
+	// Blank lines are not sentences: they do not use up the ones looked at.
+	if got := top("Hi." + strings.Repeat("\n", 20) + story); got != "forgot-password" {
+		t.Errorf("the story after blank lines = %q, want forgot-password", got)
+	}
+	// A short sentence never decides alone, however well its few words fit.
+	for _, text := range []string{
+		"Hi team. Our office wifi is down again. Can someone look?",
+		"need to change my delivery address for an order. Can someone look?",
+		"card declined when I try to pay for my order. Can someone look?",
+		"I changed my phone. How do I move my Kindle books?",
+		"すみません。Amazonで頼んだ荷物がまだ届かない",
+	} {
+		if got := top(text); got != "" {
+			t.Errorf("Diagnose(%q) = %q, want none", text, got)
+		}
 	}
 	// Words that as a whole are not the playbook's keep no topic, though
 	// one sentence alone would get one.
