@@ -2,6 +2,7 @@ package core
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -35,12 +36,28 @@ var commonWords = map[string]bool{
 	"definately": true, "surely": true, "still": true, "being": true, "always": true, "never": true,
 	"fine": true, "okay": true, "also": true, "too": true, "the": true, "same": true, "different": true,
 	"what": true, "gone": true, "missing": true, "reset": true, "saved": true, "stored": true,
-	// How sure or how much: "the password is completely gone".
-	"completely": true, "totally": true, "really": true, "probably": true, "actually": true,
-	"literally": true, "absolutely": true, "certainly": true, "clearly": true, "exactly": true,
-	"apparently": true, "supposedly": true, "obviously": true, "usually": true, "normally": true,
-	"correctly": true, "just": true, "now": true, "already": true, "entirely": true,
 }
+
+// sureWords say how sure or how much, after "my password is": "the
+// password is completely gone", "is now hunter22". They are not the
+// password; the word after them may be (passwordIsSurePattern).
+var sureWords = []string{
+	"completely", "totally", "really", "probably", "actually", "literally", "absolutely", "certainly",
+	"clearly", "exactly", "apparently", "supposedly", "obviously", "usually", "normally", "correctly",
+	"just", "now", "already", "entirely", "still", "also", "definitely", "surely", "always",
+}
+
+func init() {
+	for _, w := range sureWords {
+		commonWords[w] = true
+	}
+}
+
+// passwordIsSurePattern is passwordIsPattern with sure words or shares
+// ("100%") between the verb and the password: "my password is just
+// hunter22", "pw is 100% kaiketsu99".
+var passwordIsSurePattern = regexp.MustCompile(`(?i)(?:password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*(?:is|was|=|:|は|を)\s*(?:(?:` +
+	strings.Join(sureWords, "|") + `|[0-9.]{1,5}%)[,.]?\s+)+["'「]?([!#-&(-~]{4,64})`)
 
 // commonWord reports whether x, less the punctuation a sentence puts
 // after it ("my password is wrong, I think"), is one of commonWords.
@@ -53,15 +70,12 @@ func commonWord(x string) bool {
 func percentage(x string) bool {
 	x = strings.TrimRight(x, trailingPunct+"!?")
 	n, ok := strings.CutSuffix(x, "%")
-	if !ok || n == "" || len(n) > 5 {
+	if !ok {
 		return false
 	}
-	for i := 0; i < len(n); i++ {
-		if (n[i] < '0' || n[i] > '9') && n[i] != '.' {
-			return false
-		}
-	}
-	return true
+	v, err := strconv.ParseFloat(n, 64)
+	return err == nil && v >= 0 && v <= 100 && n[0] >= '0' && n[0] <= '9'
+
 }
 
 // Quotes and brackets around a word, and the commas and stops after
@@ -106,6 +120,15 @@ func scrubNFKC(s string) (string, bool) {
 				return m
 			}
 			return strings.TrimSuffix(m, sub[3]) + redacted
+		})
+	}
+	if withVerb {
+		s = passwordIsSurePattern.ReplaceAllStringFunc(s, func(m string) string {
+			x := passwordIsSurePattern.FindStringSubmatch(m)[1]
+			if commonWord(x) || percentage(x) || !wordLike(strings.TrimRight(x, trailingPunct+"!?")) {
+				return m
+			}
+			return strings.TrimSuffix(m, x) + redacted
 		})
 	}
 	if verbless {
