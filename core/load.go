@@ -357,8 +357,9 @@ func (l *loader) about(n *yaml.Node) *About {
 	}
 	a := &About{}
 	// A name may be in one list only; the words around places are
-	// another kind of term, checked apart.
-	seen, words := map[string]string{}, map[string]string{} // normalized term -> field it was first in
+	// another kind of term, each list checked apart ("login" may both
+	// follow and come before a place).
+	seen := map[string]string{} // normalized term -> field it was first in
 	terms := func(m map[string]*yaml.Node, n *yaml.Node, field string, required bool, hint string, seen map[string]string) []string {
 		key := field[strings.LastIndexByte(field, '.')+1:]
 		v := m[key]
@@ -379,7 +380,11 @@ func (l *loader) about(n *yaml.Node) *About {
 			if t == "" {
 				continue
 			}
-			norm := Normalize(t)
+			norm := strings.TrimSpace(Normalize(t))
+			if norm == "" {
+				l.errf(item, f, "%q has no letters or digits: it would never match", t)
+				continue
+			}
 			if prev, dup := seen[norm]; dup {
 				l.errf(item, f, "%q is already listed in %s", t, prev)
 				continue
@@ -396,8 +401,8 @@ func (l *loader) about(n *yaml.Node) *About {
 			l.errf(p, "about.places", "must be a mapping: terms (the places), followed_by and preceded_by (the words that make a place what the trouble is with)")
 		} else if pm := l.fields(p, "about.places", "terms", "followed_by", "preceded_by"); pm != nil {
 			a.Places = terms(pm, p, "about.places.terms", true, "services named where something goes or is kept, e.g. [Gmail, Outlook]", seen)
-			a.PlaceFollowedBy = terms(pm, p, "about.places.followed_by", false, "", words)
-			a.PlacePrecededBy = terms(pm, p, "about.places.preceded_by", false, "", words)
+			a.PlaceFollowedBy = terms(pm, p, "about.places.followed_by", false, "", map[string]string{})
+			a.PlacePrecededBy = terms(pm, p, "about.places.preceded_by", false, "", map[string]string{})
 			if len(a.Places) > 0 && pm["followed_by"] == nil && pm["preceded_by"] == nil {
 				l.errf(p, "about.places", "needs followed_by or preceded_by: without them no place ever counts, e.g. followed_by: [password, ログイン]")
 			}
