@@ -19,8 +19,12 @@ var (
 	codeIsPattern = regexp.MustCompile(`(?i)(code|コード|pin|otp|暗証番号)\s*(is|was|=|:|は|が)?\s*(\d{4,8})\b`)
 	// "password is X", "pw: X", "パスワードは X": X is the secret.
 	// X is a run of printable ASCII without quotes: in Japanese the word
-	// after it follows with no space ("パスワードはabc12345です").
-	passwordIsPattern = regexp.MustCompile(`(?i)(password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*(is|was|=|:|は|を)\s*["'「]?([!#-&(-~]{4,64})`)
+	// after it follows with no space ("パスワードはabc12345です"). Words
+	// of how sure or a share may come first ("my password is just
+	// hunter22", "pw is 100% kaiketsu99"): they are not X (group 1 holds
+	// them, group 2 X).
+	passwordIsPattern = regexp.MustCompile(`(?i)(?:password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*(?:is|was|=|:|は|を)\s*` +
+		`((?:(?:` + strings.Join(sureWords, "|") + `|(?:100|[0-9]{1,2})(?:\.[0-9]+)?%)[,.]?\s+)*)["'「]?([!#-&(-~]{4,64})`)
 	// Without a verb: "used hunter2 as my password", "パスワード hunter2 で
 	// 入れない". Only an X with a letter and a digit or symbol counts
 	// (wordLike), so "used my birthday as password" or "パスワード reset
@@ -32,15 +36,15 @@ var (
 // commonWords are what follows "my password is" when it is not a password.
 var commonWords = map[string]bool{
 	"wrong": true, "incorrect": true, "correct": true, "right": true, "invalid": true, "not": true,
-	"rejected": true, "expired": true, "forgotten": true, "lost": true, "changed": true, "definitely": true,
-	"definately": true, "surely": true, "still": true, "being": true, "always": true, "never": true,
-	"fine": true, "okay": true, "also": true, "too": true, "the": true, "same": true, "different": true,
+	"rejected": true, "expired": true, "forgotten": true, "lost": true, "changed": true,
+	"definately": true, "being": true, "never": true,
+	"fine": true, "okay": true, "too": true, "the": true, "same": true, "different": true,
 	"what": true, "gone": true, "missing": true, "reset": true, "saved": true, "stored": true,
 }
 
 // sureWords say how sure or how much, after "my password is": "the
 // password is completely gone", "is now hunter22". They are not the
-// password; the word after them may be (passwordIsSurePattern).
+// password; the word after them may be (passwordIsPattern).
 var sureWords = []string{
 	"completely", "totally", "really", "probably", "actually", "literally", "absolutely", "certainly",
 	"clearly", "exactly", "apparently", "supposedly", "obviously", "usually", "normally", "correctly",
@@ -52,12 +56,6 @@ func init() {
 		commonWords[w] = true
 	}
 }
-
-// passwordIsSurePattern is passwordIsPattern with sure words or shares
-// ("100%") between the verb and the password: "my password is just
-// hunter22", "pw is 100% kaiketsu99".
-var passwordIsSurePattern = regexp.MustCompile(`(?i)(?:password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*(?:is|was|=|:|は|を)\s*(?:(?:` +
-	strings.Join(sureWords, "|") + `|[0-9.]{1,5}%)[,.]?\s+)+["'「]?([!#-&(-~]{4,64})`)
 
 // commonWord reports whether x, less the punctuation a sentence puts
 // after it ("my password is wrong, I think"), is one of commonWords.
@@ -116,16 +114,11 @@ func scrubNFKC(s string) (string, bool) {
 	if withVerb {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
-			if commonWord(sub[3]) || !hasASCIIWord(sub[3]) || percentage(sub[3]) {
-				return m
-			}
-			return strings.TrimSuffix(m, sub[3]) + redacted
-		})
-	}
-	if withVerb {
-		s = passwordIsSurePattern.ReplaceAllStringFunc(s, func(m string) string {
-			x := passwordIsSurePattern.FindStringSubmatch(m)[1]
-			if commonWord(x) || percentage(x) || !wordLike(strings.TrimRight(x, trailingPunct+"!?")) {
+			sure, x := sub[1], sub[2]
+			// After words of how sure, only a word that looks like a
+			// password is one ("is just fine" is not).
+			if commonWord(x) || percentage(x) || !hasASCIIWord(x) ||
+				sure != "" && !wordLike(strings.TrimRight(x, trailingPunct+"!?")) {
 				return m
 			}
 			return strings.TrimSuffix(m, x) + redacted

@@ -64,10 +64,11 @@ func scrubReference(text string) (string, bool) {
 	if strings.Contains(strings.ToLower(s), "pa") || strings.Contains(strings.ToLower(s), "pw") || strings.Contains(s, "パスワード") {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
-			if commonWords[strings.ToLower(sub[3])] || !hasASCIIWord(sub[3]) {
+			// sub[1], words of how sure, is empty: no piece below has one.
+			if commonWords[strings.ToLower(sub[2])] || !hasASCIIWord(sub[2]) {
 				return m
 			}
-			return strings.TrimSuffix(m, sub[3]) + redacted
+			return strings.TrimSuffix(m, sub[2]) + redacted
 		})
 		s = redactVerbless(s)
 	}
