@@ -105,18 +105,7 @@ func deniedName(norm string, i, j int) bool {
 			}
 		}
 	}
-	for _, w := range deniedAfter {
-		if strings.HasPrefix(after, w) {
-			return true
-		}
-	}
-	before := strings.TrimRight(norm[:i], " ")
-	for _, w := range deniedBefore {
-		if rest, ok := strings.CutSuffix(before, w); ok && (rest == "" || !wordByte(rest[len(rest)-1])) {
-			return true
-		}
-	}
-	return false
+	return startsWithAny(after, deniedAfter) || endsWithWord(strings.TrimRight(norm[:i], " "), deniedBefore)
 }
 
 // The words that deny a name, normalized (see comparedWith). Not "以外"
@@ -177,14 +166,8 @@ func comparedWith(norm string, i, j int) bool {
 		}
 		return true
 	}
-	before := strings.TrimRight(norm[:i], " ")
-	before = strings.TrimSuffix(before, " my")
-	for _, w := range comparedBefore {
-		if strings.HasSuffix(before, w) {
-			return true
-		}
-	}
-	return false
+	before := strings.TrimSuffix(strings.TrimRight(norm[:i], " "), " my")
+	return endsWithWord(before, comparedBefore)
 }
 
 var (
@@ -221,10 +204,8 @@ func (a *About) signsInTo(norm string, i, j int) bool {
 			break
 		}
 	}
-	for _, w := range a.placeAfter {
-		if strings.HasPrefix(after, w) {
-			return true
-		}
+	if startsWithAny(after, a.placeAfter) {
+		return true
 	}
 	before := strings.TrimRight(norm[:i], " ")
 	for _, d := range placeDeterminers {
@@ -233,8 +214,25 @@ func (a *About) signsInTo(norm string, i, j int) bool {
 			break
 		}
 	}
-	for _, v := range a.placeBefore {
-		if rest, ok := strings.CutSuffix(before, v); ok && (rest == "" || !wordByte(rest[len(rest)-1]) || !wordByte(v[0])) {
+	return endsWithWord(before, a.placeBefore)
+}
+
+// startsWithAny reports whether s starts with one of words; a word may go
+// on ("password" starts "passwords", "ろぐいん" starts "ろぐいんできない").
+func startsWithAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsWithWord reports whether s ends with one of words, standing as a
+// word (see wordAt): "log into", not "catalog into".
+func endsWithWord(s string, words []string) bool {
+	for _, w := range words {
+		if rest, ok := strings.CutSuffix(s, w); ok && wordAt(s, w, len(rest), len(s)) {
 			return true
 		}
 	}
