@@ -38,35 +38,57 @@ func loadEval(t testing.TB, path string) []evalCase {
 	return out
 }
 
-// TestDiagnosisEvaluation measures diagnosis on phrasings written
-// independently of the playbook, by seven people who did not see its
-// examples (diagnosis.tsv; holdout.tsv, blind.tsv and blind4-7.tsv, each
-// written later without seeing the playbook or the sets before it): top-1
-// accuracy on in-scope phrasings and the share of out-of-scope ones that
-// get no topic.
-// Each file's figures are reported; the targets apply to all together.
+// gatedEval are phrasings written independently of the playbook, by
+// eight people who did not see its examples (diagnosis.tsv; holdout.tsv,
+// blind.tsv and blind4-8.tsv, each written later without seeing the
+// playbook or the sets before it). Diagnosis has been tuned on their
+// misses since, so they guard against regressions at the targets; they no
+// longer estimate accuracy on phrasings never seen.
+var gatedEval = []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind4.tsv", "testdata/eval/blind5.tsv", "testdata/eval/blind6.tsv", "testdata/eval/blind7.tsv", "testdata/eval/blind8.tsv"}
+
+// laterEval are harder sets written the same way after those (busy-chat
+// fragments, long stories, second-language English, voice input, an
+// office help channel). Each was first run unseen (README has those
+// figures) and informed a change after; together they guard at a lower
+// bar than gatedEval's, as they were tuned on less.
+var laterEval = []string{"testdata/eval/blind9.tsv", "testdata/eval/blind10.tsv", "testdata/eval/blind11.tsv", "testdata/eval/blind12.tsv", "testdata/eval/blind13.tsv", "testdata/eval/blind14.tsv"}
+
+// TestDiagnosisEvaluation measures top-1 accuracy on in-scope phrasings
+// and the share of out-of-scope ones that get no topic, on gatedEval
+// (targets 95% and 90%) and laterEval (90% and 90%). Each file's figures
+// are reported; the targets apply to each group together.
 func TestDiagnosisEvaluation(t *testing.T) {
 	kb := mustDefaultKB(t)
-	files := []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind4.tsv", "testdata/eval/blind5.tsv", "testdata/eval/blind6.tsv", "testdata/eval/blind7.tsv", "testdata/eval/blind8.tsv"}
+	groups := []struct {
+		name          string
+		files         []string
+		minIn, minOut float64
+	}{
+		{"gated", gatedEval, 95, 90},
+		{"later", laterEval, 90, 90},
+	}
 	if f := os.Getenv("KAIKETSU_EVAL"); f != "" {
-		files = []string{f}
+		groups = groups[:1]
+		groups[0].files = []string{f}
 	}
-	var in, inOK, out, outOK int
-	for _, file := range files {
-		fin, finOK, fout, foutOK := evalFile(t, kb, file)
-		t.Logf("%s: in scope: top-1 %d/%d = %.1f%%; out of scope: none %d/%d = %.1f%%",
-			file, finOK, fin, pct(finOK, fin), foutOK, fout, pct(foutOK, fout))
-		in, inOK, out, outOK = in+fin, inOK+finOK, out+fout, outOK+foutOK
-	}
-	if in+out < 150 {
-		t.Fatalf("evaluation has %d phrasings, want at least 150", in+out)
-	}
-	t.Logf("together: in scope: top-1 %d/%d = %.1f%%; out of scope: none %d/%d = %.1f%%", inOK, in, pct(inOK, in), outOK, out, pct(outOK, out))
-	if pct(inOK, in) < 95 {
-		t.Errorf("top-1 accuracy %.1f%% is below the 95%% target", pct(inOK, in))
-	}
-	if pct(outOK, out) < 90 {
-		t.Errorf("out-of-scope rejection %.1f%% is below the 90%% target", pct(outOK, out))
+	for _, g := range groups {
+		var in, inOK, out, outOK int
+		for _, file := range g.files {
+			fin, finOK, fout, foutOK := evalFile(t, kb, file)
+			t.Logf("%s: in scope: top-1 %d/%d = %.1f%%; out of scope: none %d/%d = %.1f%%",
+				file, finOK, fin, pct(finOK, fin), foutOK, fout, pct(foutOK, fout))
+			in, inOK, out, outOK = in+fin, inOK+finOK, out+fout, outOK+foutOK
+		}
+		if in+out < 150 {
+			t.Fatalf("%s evaluation has %d phrasings, want at least 150", g.name, in+out)
+		}
+		t.Logf("%s together: in scope: top-1 %d/%d = %.1f%%; out of scope: none %d/%d = %.1f%%", g.name, inOK, in, pct(inOK, in), outOK, out, pct(outOK, out))
+		if pct(inOK, in) < g.minIn {
+			t.Errorf("%s: top-1 accuracy %.1f%% is below the %.0f%% target", g.name, pct(inOK, in), g.minIn)
+		}
+		if pct(outOK, out) < g.minOut {
+			t.Errorf("%s: out-of-scope rejection %.1f%% is below the %.0f%% target", g.name, pct(outOK, out), g.minOut)
+		}
 	}
 }
 
@@ -75,11 +97,14 @@ func TestDiagnosisEvaluation(t *testing.T) {
 // phrasings never seen, so they are reported, not gated. The next change
 // to diagnosis starts from their misses and then moves them into the
 // gated files above.
-var unseenEval = []string{"testdata/eval/blind9.tsv", "testdata/eval/blind10.tsv", "testdata/eval/blind11.tsv", "testdata/eval/blind12.tsv"}
+var unseenEval []string
 
 // TestDiagnosisUnseen reports top-1 and "none" on the sets no change has
 // seen (go test ./core -run Unseen -v).
 func TestDiagnosisUnseen(t *testing.T) {
+	if len(unseenEval) == 0 {
+		t.Skip("every evaluation set has informed a change: none is unseen")
+	}
 	kb := mustDefaultKB(t)
 	for _, file := range unseenEval {
 		in, inOK, out, outOK := evalFile(t, kb, file)
@@ -145,7 +170,7 @@ func pct(a, b int) float64 {
 // diagnose every evaluation text, one in file order and one in reverse.
 func TestDiagnosisIndependentOfOrder(t *testing.T) {
 	var texts []string
-	for _, f := range append([]string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind4.tsv", "testdata/eval/blind5.tsv", "testdata/eval/blind6.tsv", "testdata/eval/blind7.tsv", "testdata/eval/blind8.tsv"}, unseenEval...) {
+	for _, f := range slices.Concat(gatedEval, laterEval, unseenEval) {
 		for _, c := range loadEval(t, f) {
 			texts = append(texts, c.text)
 		}

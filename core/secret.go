@@ -374,9 +374,10 @@ func looksLikePassword(w string) bool {
 	// Quotes and brackets around a word, and the punctuation after it,
 	// are the sentence's ("new sign-in from Windows" is not a password).
 	w = strings.TrimLeft(strings.TrimRight(w, trailingPunct), leadingPunct)
-	// A word that ends in "password" talks about passwords ("1Password").
+	// A word that ends in "password" talks about passwords ("1Password",
+	// "1Password?").
 	if len(w) < 8 || len(w) > 64 || strings.Contains(w, "://") || strings.Contains(w, "[redacted]") ||
-		hasSuffixFoldASCII(w, "password") {
+		hasSuffixFoldASCII(strings.TrimRight(w, "!?"), "password") {
 		return false
 	}
 	// An e-mail address, not a password: a dot in what follows the @
