@@ -17,6 +17,12 @@ const (
 )
 
 var (
+	// enBigram weighs a pair of English words in a row ("didn't change",
+	// "not me", "forgot password"): which cause is meant often lies in the
+	// pair, not in either word ("changed my email" is a typo's cause,
+	// "didn't change my email" a takeover's). Japanese has its character
+	// bigrams for that. Pairs of two stopwords say nothing.
+	enBigram   = 1.0
 	wKanjiWord = 1.0
 	jaTrigram  = 0.5
 )
@@ -110,7 +116,8 @@ func stem(w string) string {
 }
 
 // features calls emit for each weighted feature of normalized text. Latin
-// runs give words, their stems' trigrams and concepts; Japanese runs give
+// runs give words, pairs of words, their stems' trigrams and concepts;
+// Japanese runs give
 // character bigrams and trigrams, kanji and kanji compounds, and concepts
 // found inside them. The key passed to emit is only valid during the call:
 // diagnosis looks it up without allocating, the index copies it.
@@ -244,6 +251,10 @@ func (k *keyer) run(s string, jp bool, prev string) string {
 	}
 	if c, ok := twoWordConcepts[[2]string{prev, s}]; ok {
 		k.put(wConcept, "c:", c)
+	}
+	if enBigram > 0 && prev != "" && !(stopwords[prev] && stopwords[s]) {
+		k.buf = append(append(append(append(k.buf[:0], "2:"...), stem(prev)...), ' '), stem(s)...)
+		k.sink.feature(k.buf, enBigram)
 	}
 	if c, ok := latinConcept[s]; ok {
 		k.put(wConcept, "c:", c)
