@@ -243,7 +243,7 @@ func endsWithWord(s string, words []string) bool {
 // lower case): what may stand between the name and the playbook's words
 // ("gmail account password", "lineのあぷりで認証"), in any playbook.
 var (
-	placeSuffixes    = []string{"あかうんと", "あぷり", "account", "apps", "app"}
+	placeSuffixes    = []string{"あかうんと", "あぷり", "めーる", "account", "apps", "app", "mail"}
 	placeParticles   = []string{"の", "に", "で", "へ", "が", "は", "から"}
 	placeDeterminers = []string{"my", "the", "our", "a"}
 )

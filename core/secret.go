@@ -57,6 +57,23 @@ func init() {
 	}
 }
 
+// participle reports whether x, less the punctuation a sentence puts
+// after it, is a lower-case word ending in "ed" or "ing": "the password
+// is accepted every time", "is not working" describe it, as the words of
+// commonWords do.
+func participle(x string) bool {
+	x = strings.TrimRight(x, trailingPunct+"!?")
+	if len(x) < 5 || !(strings.HasSuffix(x, "ed") || strings.HasSuffix(x, "ing")) {
+		return false
+	}
+	for i := 0; i < len(x); i++ {
+		if x[i] < 'a' || x[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
 // commonWord reports whether x, less the punctuation a sentence puts
 // after it ("my password is wrong, I think"), is one of commonWords.
 func commonWord(x string) bool {
@@ -117,7 +134,7 @@ func scrubNFKC(s string) (string, bool) {
 			sure, x := sub[1], sub[2]
 			// After words of how sure, only a word that looks like a
 			// password is one ("is just fine" is not).
-			if commonWord(x) || percentage(x) || !hasASCIIWord(x) ||
+			if commonWord(x) || percentage(x) || participle(x) || !hasASCIIWord(x) ||
 				sure != "" && !wordLike(strings.TrimRight(x, trailingPunct+"!?")) {
 				return m
 			}
@@ -386,6 +403,7 @@ func looksLikePassword(w string) bool {
 		return false
 	}
 	var lower, upper, digit, symbol int
+	apostrophes := true // every symbol so far is an apostrophe
 	for _, r := range w {
 		switch {
 		case r > unicode.MaxASCII:
@@ -398,7 +416,13 @@ func looksLikePassword(w string) bool {
 			digit = 1
 		default:
 			symbol = 1
+			apostrophes = apostrophes && r == '\''
 		}
+	}
+	// Letters and apostrophes only are a word's possessive or contraction
+	// ("Chrome's", "Amazon's", "Doesn't").
+	if symbol == 1 && apostrophes && digit == 0 {
+		return false
 	}
 	// Trailing punctuation ("works!") is not enough to count as a symbol.
 	if symbol == 1 && strings.IndexFunc(strings.TrimRight(w, ".,!?)"), func(r rune) bool {
