@@ -61,6 +61,10 @@ func (b *Bot) verified(w http.ResponseWriter, r *http.Request) (body []byte, ok 
 	return body, true
 }
 
+// preallocMax is the most of a declared body length readBody sets aside
+// before reading: more than a slash command or a click carries.
+const preallocMax = 16 << 10
+
 // closeUnread marks a response to a request whose body was not read: the
 // connection is closed after it, so that net/http does not first wait for
 // a body the client may never send (it reads what is left to reuse the
@@ -69,12 +73,15 @@ func closeUnread(w http.ResponseWriter) { w.Header().Set("Connection", "close") 
 
 // readBody reads all of r as io.ReadAll does, into one buffer of the
 // declared length when there is one (io.ReadAll starts at 512 bytes and
-// grows, three allocations for a click's few KiB).
+// grows, three allocations for a click's few KiB). The declaration is
+// trusted up to preallocMax only: the signature is checked after the
+// body is read, so a declared length is anyone's word, and a buffer
+// beyond what commands and clicks need grows only as bytes arrive.
 func readBody(r io.Reader, declared int64) ([]byte, error) {
 	if declared <= 0 || declared > maxBody {
 		return io.ReadAll(r)
 	}
-	buf := make([]byte, 0, declared+1) // +1: room to see the end without growing
+	buf := make([]byte, 0, min(declared, preallocMax)+1) // +1: room to see the end without growing
 	for {
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
