@@ -618,7 +618,17 @@ topics:
 func (e *Engine) choose(ms []Match, lang string, walk uint32) Answer {
 	mm := msgsIn(lang)
 	a := Answer{Kind: KindChoose, Lang: lang, Title: mm[msgChoose], Text: mm[msgChooseBody]}
-	a.Buttons = make([]Button, 0, len(ms)+2)
+	// Below confident the best is a guess ("I can't sign in" fits every
+	// cause a little): the rest of the playbook's causes follow the
+	// guesses, so that the person is not steered to one (an urgent
+	// takeover, say) and finds theirs among all. Causes that each fit
+	// well are offered alone.
+	weak := ms[0].Score < confident
+	n := len(ms) + 2
+	if weak {
+		n += len(ms[0].Topic.playbook.Topics)
+	}
+	a.Buttons = make([]Button, 0, n)
 	a.Steps = make([]string, 0, len(ms))
 	mt := e.newMinter(cap(a.Buttons), 0)
 	for _, m := range ms {
@@ -637,6 +647,21 @@ func (e *Engine) choose(ms []Match, lang string, walk uint32) Answer {
 	p := ms[0].Topic.playbook
 	w := walkState{p: p, lang: p.Lang(lang, e.opt.DefaultLang), walk: walk}
 	li := w.langIndex()
+	if weak {
+		offered := len(a.Buttons)
+	rest:
+		for _, t := range p.Topics {
+			if len(a.Buttons) == maxMenu {
+				break
+			}
+			for _, m := range ms[:offered] {
+				if m.Topic == t {
+					continue rest
+				}
+			}
+			a.Buttons = append(a.Buttons, Button{ID: mt.token(w, li, ActTopic, t.index), Label: t.Title.Get(w.lang, e.opt.DefaultLang)})
+		}
+	}
 	a.Buttons = append(a.Buttons,
 		Button{ID: mt.token(w, li, ActRestart, 0), Label: mm[msgOther]},
 		Button{ID: mt.token(w, li, ActHuman, 0), Label: mm[msgHuman], Style: StyleDanger})

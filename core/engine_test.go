@@ -289,6 +289,43 @@ func TestMenuAndNoMatch(t *testing.T) {
 	}
 }
 
+// TestWeakGuessOffersEveryCause: a message that fits every cause a little
+// ("I can't sign in") gets its best guesses first and then the rest of the
+// playbook's causes, each once. (Causes that each fit well are offered
+// alone: adapters/discord's TestCommandSeveralCandidates.)
+func TestWeakGuessOffersEveryCause(t *testing.T) {
+	kb := defaultKB(t)
+	e := newEngine(t, kb, core.Options{})
+	topics := len(kb.Playbooks()[0].Topics)
+	for _, text := range []string{"I can't sign in", "ログインできないんだけど", "cant login"} {
+		ms := kb.Diagnose(text)
+		if len(ms) == 0 || ms[0].Score >= 0.6 {
+			t.Fatalf("Diagnose(%q) = %v: the test needs a guess, below the confident 0.6", text, ms)
+		}
+		a := e.Ask(context.Background(), core.Request{Text: text})
+		if a.Kind != core.KindChoose {
+			t.Fatalf("Ask(%q) = %s, want a choice", text, a.Kind)
+		}
+		seen := map[string]bool{}
+		for _, l := range labels(a) {
+			if seen[l] {
+				t.Errorf("Ask(%q): %q offered twice", text, l)
+			}
+			seen[l] = true
+		}
+		// The causes, then "something else" and a person.
+		if causes := len(a.Buttons) - 2; causes != topics {
+			t.Errorf("Ask(%q) offers %d causes %q, want all %d", text, causes, labels(a), topics)
+		}
+		if len(a.Steps) != len(ms) {
+			t.Errorf("Ask(%q) describes %d causes, want the %d guesses", text, len(a.Steps), len(ms))
+		}
+		if want := ms[0].Topic.Title.Get(a.Lang, "en"); a.Buttons[0].Label != want {
+			t.Errorf("Ask(%q): first button %q, want the best guess %q", text, a.Buttons[0].Label, want)
+		}
+	}
+}
+
 func TestLanguage(t *testing.T) {
 	en := newEngine(t, goodKB(t), core.Options{DefaultLang: "en"})
 	ja := newEngine(t, goodKB(t), core.Options{DefaultLang: "ja"})
