@@ -20,9 +20,10 @@
 // black-box run against both servers: a header block ending in a bare LF
 // is only answered at the read timeout (408), where net/http accepts it;
 // a pipelined request whose body is still on its way holds back the
-// answer before it; "Transfer-Encoding: identity" is taken as no body
-// rather than refused; "Expect: 100-continue" with a body over the limit
-// gets 100 Continue and then 413. Slack, Discord and the proxies that end
+// answer before it; "Expect: 100-continue" with a body over the limit
+// gets 100 Continue and then 413; a body declared over the limit gets its
+// 413 once 8 KiB of it has arrived. "Transfer-Encoding: identity", which
+// fasthttp takes as no body, is refused here with 501 as net/http does. Slack, Discord and the proxies that end
 // TLS send none of these. Where it is stricter: Content-Length beside chunked
 // closes the connection after the answer (net/http kept it, and served
 // what followed), and two Content-Length headers are refused.
@@ -181,6 +182,19 @@ func (s *Server) serve(c *fasthttp.RequestCtx) {
 		s.reject(c, http.StatusRequestEntityTooLarge, "request body too large")
 		return
 	}
+	// A transfer coding other than chunked ("identity", "gzip") leaves
+	// the body's end unknown: fasthttp reads no body and would take the
+	// bytes that follow for the next request, which a proxy in front may
+	// have passed as this one's body. RFC 9112 asks for 501 and a closed
+	// connection.
+	// fasthttp takes "identity" for no body and keeps no such header (it
+	// refuses other codings itself): look in what the client sent, for the
+	// requests without a body (fasthttp has set the length of one sent
+	// with "identity" to 0).
+	if c.Request.Header.ContentLength() == 0 && hasHeaderLine(c.Request.Header.RawHeaders(), "transfer-encoding:") {
+		s.reject(c, http.StatusNotImplemented, "transfer coding not implemented")
+		return
+	}
 	bp := bodyBufs.Get().(*[]byte)
 	defer putBody(bp)
 	b, err := readBody((*bp)[:0], c.RequestBodyStream(), s.opt.MaxBody)
@@ -331,6 +345,23 @@ func method(m []byte) string {
 		return http.MethodHead
 	}
 	return string(m)
+}
+
+// hasHeaderLine reports whether raw, a request's header lines, has a line
+// starting with name (lower case, with its colon), in any case.
+func hasHeaderLine(raw []byte, name string) bool {
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		if len(line) >= len(name) && bytes.EqualFold(line[:len(name)], []byte(name)) {
+			return true
+		}
+	}
+	return false
 }
 
 // body is a request body, read whole before the handler runs.

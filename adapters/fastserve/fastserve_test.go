@@ -620,3 +620,29 @@ func TestDeclaredLengthIsNotSetAside(t *testing.T) {
 			conns, declared>>10, got>>10, conns*declared/4>>10)
 	}
 }
+
+// TestUnknownTransferCodingIsRefused: "Transfer-Encoding: identity" (or
+// any coding but chunked) gets 501 and a closed connection; fasthttp read
+// no body for it, and answered the body as a second request (a hostile
+// run got /metrics that way behind a POST to /healthz).
+func TestUnknownTransferCodingIsRefused(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+	}), Options{})
+	for _, te := range []string{"identity", "Identity"} {
+		resp := raw(t, base, "POST /healthz HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: "+te+"\r\n\r\nGET /metrics HTTP/1.1\r\nHost: h\r\n\r\n")
+		if resp.StatusCode != http.StatusNotImplemented || !resp.Close {
+			t.Errorf("Transfer-Encoding: %s: status %d, close %v; want 501 and the connection closed", te, resp.StatusCode, resp.Close)
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(paths) != 0 {
+		t.Errorf("handlers ran for %q, want none", paths)
+	}
+}
