@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -36,12 +37,13 @@ type Config struct {
 	RateLimit   Rate     `split_words:"true" default:"30/min" desc:"per-person limit on commands and clicks: N/s, N/min or N/h, or off"`
 	RateBurst   int      `split_words:"true" default:"10" desc:"commands and clicks a person may send at once before RATE_LIMIT applies"`
 
-	SlackCommand        string `split_words:"true" default:"/support" desc:"the slash command's name"`
-	SlackSigningSecret  string `envconfig:"SLACK_SIGNING_SECRET" desc:"Slack app signing secret: enables /slack/* over HTTP"`
-	SlackBotToken       string `envconfig:"SLACK_BOT_TOKEN" desc:"Slack bot token (xoxb-...): replies, locale look-up, hand-off cards"`
-	SlackAppToken       string `envconfig:"SLACK_APP_TOKEN" desc:"Slack app-level token (xapp-...): Socket Mode instead of HTTP"`
-	SlackSupportChannel string `envconfig:"SLACK_SUPPORT_CHANNEL" desc:"Slack channel id where hand-off cards are posted"`
-	SlackAPIURL         string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"Slack Web API base URL (for proxies and tests)"`
+	SlackCommand        string   `split_words:"true" default:"/support" desc:"the slash command's name"`
+	SlackSigningSecret  string   `envconfig:"SLACK_SIGNING_SECRET" desc:"Slack app signing secret: enables /slack/* over HTTP"`
+	SlackBotToken       string   `envconfig:"SLACK_BOT_TOKEN" desc:"Slack bot token (xoxb-...): replies, locale look-up, hand-off cards"`
+	SlackAppToken       string   `envconfig:"SLACK_APP_TOKEN" desc:"Slack app-level token (xapp-...): Socket Mode instead of HTTP"`
+	SlackSupportChannel string   `envconfig:"SLACK_SUPPORT_CHANNEL" desc:"Slack channel id where hand-off cards are posted"`
+	SlackAPIURL         string   `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"Slack Web API base URL (for proxies and tests)"`
+	SlackResponseHosts  []string `envconfig:"SLACK_RESPONSE_HOSTS" default:"hooks.slack.com,hooks.slack-gov.com" desc:"hosts a response_url may point at (https; plain http only to a loopback host, for tests and load tests)"`
 
 	DiscordPublicKey      string `envconfig:"DISCORD_PUBLIC_KEY" desc:"Discord application public key (hex): enables /discord/interactions"`
 	DiscordBotToken       string `envconfig:"DISCORD_BOT_TOKEN" desc:"Discord bot token: Gateway mode, command registration, hand-off cards"`
@@ -123,6 +125,8 @@ var typed = []struct {
 }{
 	{Prefix + "_RETENTION", func(s string) error { return new(Duration).Decode(s) }},
 	{Prefix + "_RATE_LIMIT", func(s string) error { return new(Rate).Decode(s) }},
+	// A comma-separated list always parses; validate checks its hosts.
+	{"SLACK_RESPONSE_HOSTS", func(string) error { return nil }},
 	{Prefix + "_RATE_BURST", func(s string) error {
 		if _, err := strconv.ParseInt(s, 0, strconv.IntSize); err != nil {
 			return fmt.Errorf("not a whole number (%w)", err.(*strconv.NumError).Err)
@@ -227,6 +231,13 @@ func (c Config) Validate() error {
 	}
 	if c.DiscordSupportChannel != "" && !idRe.MatchString(c.DiscordSupportChannel) {
 		bad("DISCORD_SUPPORT_CHANNEL", "must be a numeric channel id")
+	}
+	for _, h := range c.SlackResponseHosts {
+		h = strings.TrimSpace(h)
+		if h == "" || strings.ContainsAny(h, "/@ ") || (strings.Contains(h, ":") && net.ParseIP(h) == nil) {
+			bad("SLACK_RESPONSE_HOSTS", "must be host names or addresses, comma-separated, without scheme, port or path")
+			break
+		}
 	}
 	for name, raw := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL} {
 		u, err := url.Parse(raw)

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -45,8 +46,36 @@ func TestDefaults(t *testing.T) {
 		SlackAPIURL:   "https://slack.com/api/",
 		DiscordAPIURL: "https://discord.com/api/v10",
 	}
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults\n got %+v\nwant %+v", got, want)
+	}
+	if !slices.Equal(c.SlackResponseHosts, []string{"hooks.slack.com", "hooks.slack-gov.com"}) {
+		t.Errorf("SLACK_RESPONSE_HOSTS defaults to %q, want Slack's hooks", c.SlackResponseHosts)
+	}
+}
+
+func TestSlackResponseHosts(t *testing.T) {
+	for _, tc := range []struct {
+		env string
+		ok  bool
+	}{
+		{"127.0.0.1,hooks.slack.com", true},
+		{"::1, localhost", true},
+		{"https://hooks.slack.com", false},
+		{"hooks.slack.com/actions", false},
+		{"127.0.0.1:8080", false},
+		{"user@hooks.slack.com", false},
+		{"hooks.slack.com,,127.0.0.1", false},
+	} {
+		clearEnv(t)
+		t.Setenv("SLACK_RESPONSE_HOSTS", tc.env)
+		_, err := Load()
+		if (err == nil) != tc.ok {
+			t.Errorf("SLACK_RESPONSE_HOSTS=%q: error %v, want ok %v", tc.env, err, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "SLACK_RESPONSE_HOSTS") {
+			t.Errorf("SLACK_RESPONSE_HOSTS=%q: error %q does not name the variable", tc.env, err)
+		}
 	}
 }
 

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -175,9 +177,8 @@ type webhookMessage interface {
 // respond posts r to a response_url, retrying briefly: the URL is valid
 // for 30 minutes and 5 uses, so a few quick retries cost nothing.
 func (b *Bot) respond(ctx context.Context, responseURL string, r webhookMessage) error {
-	u, err := url.Parse(responseURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return errors.New("click has no usable response_url")
+	if err := b.responseURLAllowed(responseURL); err != nil {
+		return err
 	}
 	body, err := r.appendWebhookJSON(make([]byte, 0, 4096))
 	if err != nil {
@@ -196,6 +197,34 @@ func (b *Bot) respond(ctx context.Context, responseURL string, r webhookMessage)
 		return fmt.Errorf("post to response_url: %w", err)
 	}
 	return nil
+}
+
+// responseURLAllowed checks a response_url before anything is posted to
+// it: https to one of Options.ResponseHosts (or plain http to one that is
+// a loopback host), with no user name or password. The error names the
+// host, never the path (a capability to post as the app).
+func (b *Bot) responseURLAllowed(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return errors.New("no usable response_url")
+	}
+	host := strings.ToLower(u.Hostname())
+	if u.User != nil || !slices.Contains(b.opt.ResponseHosts, host) {
+		return fmt.Errorf("response_url host %q is not one of SLACK_RESPONSE_HOSTS", host)
+	}
+	if u.Scheme == "http" && !loopback(host) {
+		return fmt.Errorf("response_url to %q is not https", host)
+	}
+	return nil
+}
+
+// loopback reports whether host is this machine.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // event handles an Events API event after it was acknowledged.

@@ -77,6 +77,8 @@ func newTestBot(t *testing.T, mod func(*Options)) *testBot {
 		DefaultLang:    "en",
 		RetryBase:      time.Millisecond,
 		RetryMax:       5 * time.Millisecond,
+		// The fake's response_urls are on this machine.
+		ResponseHosts: []string{"127.0.0.1"},
 	}
 	if mod != nil {
 		mod(&opt)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -416,3 +417,62 @@ func TestResponseURLRetried(t *testing.T) {
 		t.Errorf("%d posts, want 2 failures and 1 success", n)
 	}
 }
+
+// TestResponseURLOnlyToSlack: a click's update goes only to a
+// response_url on the allowed hosts (Slack's by default), over https or
+// to this machine; anything else is not called at all. A hostile run
+// found the server posting to a cloud metadata address, local ports and
+// any host a signed payload named.
+func TestResponseURLOnlyToSlack(t *testing.T) {
+	var mu sync.Mutex
+	var called []string
+	tb := newTestBot(t, func(o *Options) {
+		o.ResponseHosts = []string{"Hooks.Slack.com", "127.0.0.1"}
+		o.HTTPClient = &http.Client{Transport: recordingTransport(func(r *http.Request) (*http.Response, error) {
+			mu.Lock()
+			called = append(called, r.URL.Host)
+			mu.Unlock()
+			return &http.Response{StatusCode: http.StatusOK, Body: io.NopCloser(strings.NewReader("ok")), Header: http.Header{}}, nil
+		})}
+	})
+	for _, tc := range []struct {
+		url  string
+		sent bool
+	}{
+		{"https://hooks.slack.com/actions/T0001/1/abc", true},
+		{"https://HOOKS.slack.com/actions/T0001/2/abc", true},
+		{"http://127.0.0.1:9/actions/T0001/3/abc", true},
+		{"http://169.254.169.254/latest/meta-data/", false},
+		{"https://evil.example/actions/T0001/1/abc", false},
+		{"https://hooks.slack.com.evil.example/actions/x", false},
+		{"http://hooks.slack.com/actions/T0001/1/abc", false}, // not https
+		{"https://user:pw@hooks.slack.com/actions/T0001/1/abc", false},
+		{"http://localhost:22/", false}, // loopback, but not on the list
+		{"file:///etc/passwd", false},
+	} {
+		mu.Lock()
+		called = nil
+		mu.Unlock()
+		body := clickPayload("U0ALICE", "D0ALICE", "w:1", "k1.not-a-token", tc.url, true)
+		if w := tb.do(signed("/slack/interactions", formType, body, time.Now())); w.Code != http.StatusOK {
+			t.Fatalf("%s: ack %d", tc.url, w.Code)
+		}
+		tb.drain(t)
+		mu.Lock()
+		got := len(called) > 0
+		mu.Unlock()
+		if got != tc.sent {
+			t.Errorf("response_url %s: called %v, want %v", tc.url, got, tc.sent)
+		}
+	}
+	if strings.Contains(tb.logs.String(), "meta-data") || strings.Contains(tb.logs.String(), "/actions/") {
+		t.Errorf("a response_url's path reached the log:\n%s", tb.logs)
+	}
+	if !strings.Contains(tb.logs.String(), "not one of SLACK_RESPONSE_HOSTS") {
+		t.Errorf("a refused response_url is not logged as such:\n%s", tb.logs)
+	}
+}
+
+type recordingTransport func(*http.Request) (*http.Response, error)
+
+func (f recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -57,6 +57,14 @@ type Options struct {
 	// people whose language is unknown.
 	DefaultLang string
 
+	// ResponseHosts are the hosts a response_url may point at (default
+	// DefaultResponseHosts). A response_url arrives in each signed
+	// request; posting wherever it says would let anyone holding the
+	// signing secret, or a bug, make the server call inside its own
+	// network (a cloud metadata address, a local port). Over https only,
+	// or plain http to a loopback host (tests, load tests).
+	ResponseHosts []string
+
 	// HTTPClient posts to response_url and the Web API (default: a client
 	// with a 10 s timeout that keeps connections to
 	// hooks.slack.com open between clicks).
@@ -97,6 +105,10 @@ type Bot struct {
 	stopBg   context.CancelFunc
 }
 
+// DefaultResponseHosts are where Slack's response_urls point: its
+// commercial and its GovSlack hooks.
+var DefaultResponseHosts = []string{"hooks.slack.com", "hooks.slack-gov.com"}
+
 // New returns a Bot. It needs an engine and a signing secret or an app
 // token.
 func New(opt Options) (*Bot, error) {
@@ -124,6 +136,17 @@ func New(opt Options) (*Bot, error) {
 	if opt.DefaultLang == "" {
 		opt.DefaultLang = "en"
 	}
+	if len(opt.ResponseHosts) == 0 {
+		opt.ResponseHosts = DefaultResponseHosts
+	}
+	hosts := make([]string, 0, len(opt.ResponseHosts))
+	for _, h := range opt.ResponseHosts {
+		// "[::1]" as a URL writes it; url.URL.Hostname gives "::1".
+		if h = strings.Trim(strings.ToLower(strings.TrimSpace(h)), "[]"); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	opt.ResponseHosts = hosts
 	// response_url posts, one per click, take the leaner Poster unless
 	// the caller chose a client.
 	post := postWith(opt.HTTPClient)

@@ -72,7 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	switch args[0] {
 	case "env":
-		fmt.Fprintf(stdout, "export SLACK_SIGNING_SECRET=%s\nexport DISCORD_PUBLIC_KEY=%s\n", secret, hex.EncodeToString(key.Public().(ed25519.PublicKey)))
+		// The tool's response_url sink is on this machine, where the
+		// server posts only when told it may.
+		fmt.Fprintf(stdout, "export SLACK_SIGNING_SECRET=%s\nexport DISCORD_PUBLIC_KEY=%s\nexport SLACK_RESPONSE_HOSTS=127.0.0.1\n", secret, hex.EncodeToString(key.Public().(ed25519.PublicKey)))
 		return nil
 	case "serve-baseline":
 		return serveBaseline(ctx, args[1:], secret, key, stdout, stderr)

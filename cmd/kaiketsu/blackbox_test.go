@@ -269,6 +269,8 @@ func bbStart(t *testing.T) *bbServer {
 		"SLACK_SIGNING_SECRET="+bbSigningSecret,
 		"SLACK_BOT_TOKEN="+bbBotToken,
 		"SLACK_API_URL="+slackAPI.URL+"/api/",
+		// The fake response_urls are on this machine.
+		"SLACK_RESPONSE_HOSTS=127.0.0.1",
 		"DISCORD_PUBLIC_KEY="+hex.EncodeToString(pub),
 		"DISCORD_API_URL="+discordAPI.URL+"/api/v10",
 	)

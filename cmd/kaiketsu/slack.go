@@ -33,6 +33,7 @@ func mountSlack(ctx context.Context, d *deps) (*edge, error) {
 		AppToken:       cfg.SlackAppToken,
 		SupportChannel: cfg.SlackSupportChannel,
 		APIURL:         cfg.SlackAPIURL,
+		ResponseHosts:  cfg.SlackResponseHosts,
 		DefaultLang:    cfg.DefaultLang,
 		OnCardRetry:    cardRetries(d, slackedge.Platform),
 	})
