@@ -740,7 +740,7 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState, last ans
 			if first, err := st.FirstSeen(ctx, key, e.nowFn()); err != nil {
 				e.log.ErrorContext(ctx, "check hand-off", "err", err, "playbook", w.p.ID)
 			} else if !first {
-				if prev := e.openHandoff(ctx, req, w.p.ID, h.Topic); prev != nil {
+				if prev := e.awaitHandoff(ctx, req, w.p.ID, h.Topic); prev != nil {
 					a.Summary = formatString(msg(msgHandoffRef, l), prev.Ref)
 					a.Text = msg(msgHandoffAgain, l) + "\n" + contact
 					return a
@@ -763,6 +763,30 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState, last ans
 // openHandoff finds the newest hand-off of req's person on playbook's
 // topic that is not solved yet, to remind them of its reference; nil when
 // there is none among the most recent.
+// handoffWait is how long a repeated "talk to a person" waits for the
+// first one's hand-off to be stored: two clicks of a double click arrive
+// together, and the second would otherwise find nothing yet and open a
+// second hand-off. Short, as Discord wants its answer within 3 s.
+const handoffWait = time.Second
+
+// awaitHandoff is openHandoff, asked again for up to handoffWait while it
+// finds none.
+func (e *Engine) awaitHandoff(ctx context.Context, req Request, playbook, topic string) *Handoff {
+	deadline := time.Now().Add(handoffWait)
+	for {
+		if h := e.openHandoff(ctx, req, playbook, topic); h != nil || time.Now().After(deadline) {
+			return h
+		}
+		t := time.NewTimer(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
 func (e *Engine) openHandoff(ctx context.Context, req Request, playbook, topic string) *Handoff {
 	hs, err := e.opt.Store.ListHandoffs(ctx, 200, HandoffOpen, HandoffClaimed)
 	if err != nil {

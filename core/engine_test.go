@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -582,6 +583,60 @@ func TestHandoffAfterAFailedSave(t *testing.T) {
 	}
 	if h := press(t, e, req, step, enHuman); h.Handoff == nil {
 		t.Errorf("second press: %s %q, want the hand-off stored", h.Kind, h.Text)
+	}
+}
+
+// slowSave takes a while to store a hand-off, as a busy database might.
+type slowSave struct{ *memstore.Store }
+
+func (s slowSave) CreateHandoff(ctx context.Context, h *core.Handoff) error {
+	time.Sleep(150 * time.Millisecond)
+	return s.Store.CreateHandoff(ctx, h)
+}
+
+// TestHandoffDoubleClick: the two clicks of a double click on "talk to a
+// person", arriving together, open one hand-off; the second waits for the
+// first's to be stored rather than finding none yet (a hostile run made
+// two references from two clicks at once, once in 15 tries, and two of
+// nine at once).
+func TestHandoffDoubleClick(t *testing.T) {
+	store := slowSave{memstore.New()}
+	e := newEngine(t, goodKB(t), core.Options{Store: store})
+	req := core.Request{Platform: "test", UserID: "U4", Locale: "en-US", Text: "wifi does not connect"}
+	step := e.Ask(context.Background(), req)
+	var human string
+	for _, b := range step.Buttons {
+		if b.Label == enHuman {
+			human = b.ID
+		}
+	}
+	const clicks = 5
+	answers := make([]core.Answer, clicks)
+	var wg sync.WaitGroup
+	for i := range clicks {
+		wg.Go(func() {
+			r := req
+			r.Text, r.Token = "", human
+			a, err := e.Press(context.Background(), r)
+			if err != nil {
+				t.Error(err)
+			}
+			answers[i] = a
+		})
+	}
+	wg.Wait()
+	opened := 0
+	for _, a := range answers {
+		if a.Handoff != nil {
+			opened++
+		}
+		if a.Kind != core.KindHandoff || a.Summary == "" {
+			t.Errorf("a click got %s with summary %q, want a hand-off answer with its reference", a.Kind, a.Summary)
+		}
+	}
+	hs, _ := store.ListHandoffs(context.Background(), 10)
+	if opened != 1 || len(hs) != 1 {
+		t.Errorf("%d clicks at once: %d answers opened a hand-off, %d stored; want one", clicks, opened, len(hs))
 	}
 }
 
