@@ -428,6 +428,16 @@ func (h *Handler) request(in *discordgo.Interaction) core.Request {
 	return req
 }
 
+// maxIDLen bounds a Discord id: snowflakes are at most 20 digits. An id
+// becomes a key of the rate limiter and the store, and a signed
+// interaction with a 40 KB user id (a leaked key, a bug) must not fill
+// them.
+const maxIDLen = 32
+
+// plausibleID reports whether id could be a Discord id: there, and no
+// longer than maxIDLen.
+func plausibleID(id string) bool { return id != "" && len(id) <= maxIDLen }
+
 func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (reply, error) {
 	data, ok := in.Data.(discordgo.ApplicationCommandInteractionData)
 	if !ok {
@@ -436,7 +446,7 @@ func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (reply
 	// Bulk registration makes /support the application's only command, so
 	// the name is not checked: any command is a request for help.
 	req := h.request(in)
-	if req.UserID == "" {
+	if !plausibleID(req.UserID) || len(req.ChannelID) > maxIDLen {
 		return reply{}, errNoUser
 	}
 	req.Text = strings.TrimSpace(symptom(data.Options))
@@ -464,7 +474,7 @@ func (h *Handler) component(ctx context.Context, in *discordgo.Interaction) (rep
 		return reply{}, errors.New("component interaction without data")
 	}
 	req := h.request(in)
-	if req.UserID == "" {
+	if !plausibleID(req.UserID) || len(req.ChannelID) > maxIDLen {
 		return reply{}, errNoUser
 	}
 	if strings.HasPrefix(data.CustomID, cardPrefix) {

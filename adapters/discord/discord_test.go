@@ -128,6 +128,10 @@ func TestBadRequests(t *testing.T) {
 			http.StatusBadRequest, "without a member or user"},
 		{"click without a user", []byte(`{"id":"1","application_id":"` + testApp + `","type":3,"token":"t","version":1,"data":{"custom_id":"x","component_type":2}}`),
 			http.StatusBadRequest, "without a member or user"},
+		// No snowflake is that long (a hostile run's 40 KB ids were keys
+		// of the rate limiter and the store).
+		{"command with a long user id", []byte(`{"id":"1","application_id":"` + testApp + `","type":2,"token":"t","version":1,"user":{"id":"` + strings.Repeat("1", maxIDLen+1) + `","username":"x"},"data":{"id":"2","name":"support","type":1}}`),
+			http.StatusBadRequest, "without a member or user"},
 	}
 	// A body declared larger than the limit is refused before it is read
 	// (a client sending less than it declares would hold the connection).

@@ -97,6 +97,16 @@ func readBody(r io.Reader, declared int64) ([]byte, error) {
 	}
 }
 
+// maxIDLen bounds a Slack id (user, channel, team: "U024BE7LH"), far
+// above any Slack sends: an id becomes a key of the rate limiter, the
+// locale cache and the store, and a signed request with a 40 KB user id
+// (a leaked secret, a bug) must not fill them.
+const maxIDLen = 64
+
+// plausibleID reports whether id could be a Slack id: there, and no
+// longer than maxIDLen.
+func plausibleID(id string) bool { return id != "" && len(id) <= maxIDLen }
+
 // isForm reports whether the request says its body is a form, as
 // http.Request.ParseForm decides before it reads one. The handlers parse
 // the verified body once themselves, where slack-go's parsers would clone
@@ -177,7 +187,7 @@ func (b *Bot) Commands(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if err != nil || !isForm(r) || q.get("user_id") == "" {
+	if err != nil || !isForm(r) || !plausibleID(q.get("user_id")) || len(q.get("channel_id")) > maxIDLen || len(q.get("team_id")) > maxIDLen {
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
@@ -202,7 +212,7 @@ func (b *Bot) Interactions(w http.ResponseWriter, r *http.Request) {
 	}
 	// A click is someone's: as a command without user_id, one without a
 	// user is refused, not answered from a bucket every such click shares.
-	if err == nil && c.UserID == "" {
+	if err == nil && (!plausibleID(c.UserID) || len(c.ChannelID) > maxIDLen) {
 		err = errors.New("no user")
 	}
 	if err != nil {

@@ -209,6 +209,29 @@ func TestCommandBadInput(t *testing.T) {
 	if w.Code != http.StatusBadRequest {
 		t.Errorf("command without a user: %d, want 400", w.Code)
 	}
+	// Ids no Slack sends (a hostile run's 40 KB user_id was a key of the
+	// rate limiter, the locale cache and the store).
+	long := strings.Repeat("U", maxIDLen+1)
+	for name, q := range map[string]url.Values{
+		"user": commandForm(long, "I forgot my password", tb.fake.responseURL("1")),
+		"channel": func() url.Values {
+			v := commandForm("U1", "hi", tb.fake.responseURL("1"))
+			v.Set("channel_id", long)
+			return v
+		}(),
+		"team": func() url.Values {
+			v := commandForm("U1", "hi", tb.fake.responseURL("1"))
+			v.Set("team_id", long)
+			return v
+		}(),
+	} {
+		if w := tb.do(signed("/slack/commands", formType, q.Encode(), time.Now())); w.Code != http.StatusBadRequest {
+			t.Errorf("command with a %d-byte %s id: %d, want 400", len(long), name, w.Code)
+		}
+	}
+	if w := tb.do(signed("/slack/commands", formType, commandForm(strings.Repeat("U", maxIDLen), "hi", tb.fake.responseURL("1")).Encode(), time.Now())); w.Code != http.StatusOK {
+		t.Errorf("command with a %d-byte user id: %d, want 200", maxIDLen, w.Code)
+	}
 }
 
 func TestSecretsAreNeverLogged(t *testing.T) {
@@ -378,8 +401,10 @@ func TestMalformedInteractions(t *testing.T) {
 		"not a form": "%%%",
 		"empty":      "",
 		// Every interaction Slack sends has a user.
-		"null":    "payload=null",
-		"no user": "payload=" + url.QueryEscape(`{"type":"block_actions","response_url":"https://hooks.slack.com/x","actions":[{"action_id":"kk:w","block_id":"b","value":"x"}]}`),
+		"null":            "payload=null",
+		"no user":         "payload=" + url.QueryEscape(`{"type":"block_actions","response_url":"https://hooks.slack.com/x","actions":[{"action_id":"kk:w","block_id":"b","value":"x"}]}`),
+		"long user id":    clickPayload(strings.Repeat("U", maxIDLen+1), "C1", "k:0", "x", "https://hooks.slack.com/x", true),
+		"long channel id": clickPayload("U1", strings.Repeat("C", maxIDLen+1), "k:0", "x", "https://hooks.slack.com/x", true),
 	} {
 		w := tb.do(signed("/slack/interactions", formType, body, time.Now()))
 		if w.Code != http.StatusBadRequest {
