@@ -36,6 +36,7 @@ type Config struct {
 	LogLevel    string   `split_words:"true" default:"info" desc:"debug, info, warn or error"`
 	RateLimit   Rate     `split_words:"true" default:"30/min" desc:"per-person limit on commands and clicks: N/s, N/min or N/h, or off"`
 	RateBurst   int      `split_words:"true" default:"10" desc:"commands and clicks a person may send at once before RATE_LIMIT applies"`
+	MaxConns    int      `split_words:"true" default:"16384" desc:"HTTP connections open at once, idle kept ones included (more get 503)"`
 
 	SlackCommand        string   `split_words:"true" default:"/support" desc:"the slash command's name"`
 	SlackSigningSecret  string   `envconfig:"SLACK_SIGNING_SECRET" desc:"Slack app signing secret: enables /slack/* over HTTP"`
@@ -127,12 +128,15 @@ var typed = []struct {
 	{Prefix + "_RATE_LIMIT", func(s string) error { return new(Rate).Decode(s) }},
 	// A comma-separated list always parses; validate checks its hosts.
 	{"SLACK_RESPONSE_HOSTS", func(string) error { return nil }},
-	{Prefix + "_RATE_BURST", func(s string) error {
-		if _, err := strconv.ParseInt(s, 0, strconv.IntSize); err != nil {
-			return fmt.Errorf("not a whole number (%w)", err.(*strconv.NumError).Err)
-		}
-		return nil
-	}},
+	{Prefix + "_RATE_BURST", wholeNumber},
+	{Prefix + "_MAX_CONNS", wholeNumber},
+}
+
+func wholeNumber(s string) error {
+	if _, err := strconv.ParseInt(s, 0, strconv.IntSize); err != nil {
+		return fmt.Errorf("not a whole number (%w)", err.(*strconv.NumError).Err)
+	}
+	return nil
 }
 
 // Load reads and validates the configuration from the process environment.
@@ -194,6 +198,9 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit.N < 0 || (!c.RateLimit.Off() && c.RateLimit.Per <= 0) {
 		bad(v("RATE_LIMIT"), "must be a rate such as 20/min, or off")
+	}
+	if c.MaxConns < 16 || c.MaxConns > 1<<20 {
+		bad(v("MAX_CONNS"), "must be between 16 and 1048576")
 	}
 	if c.RateBurst < 1 || c.RateBurst > 1000 {
 		bad(v("RATE_BURST"), "must be between 1 and 1000")

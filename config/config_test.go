@@ -137,6 +137,8 @@ func TestBadValues(t *testing.T) {
 		{"SLACK_API_URL", "ftp://proxy", "SLACK_API_URL"},
 		{"KAIKETSU_RATE_LIMIT", "lots-secret", "KAIKETSU_RATE_LIMIT"},
 		{"KAIKETSU_RATE_BURST", "lots-secret", "KAIKETSU_RATE_BURST"},
+		{"KAIKETSU_MAX_CONNS", "many-secret", "KAIKETSU_MAX_CONNS"},
+		{"KAIKETSU_MAX_CONNS", "3", "KAIKETSU_MAX_CONNS"},
 	}
 	for _, tt := range tests {
 		clearEnv(t)

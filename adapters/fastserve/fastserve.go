@@ -61,8 +61,12 @@ type Options struct {
 	// Memory is spent on the bytes of a body a client sent, never on the
 	// length it declared (see readBody).
 	MaxBody int
-	// MaxConns bounds the connections served at once; one over it is
-	// answered 503 and closed. Default 4,096.
+	// MaxConns bounds the connections open at once, idle kept ones
+	// included; one over it is answered 503 and closed. Default 16,384:
+	// an idle connection holds about 20 KiB of buffers, so the bound keeps
+	// a flood of connections under about 320 MiB. Behind a TLS proxy every
+	// connection comes from the proxy, so there is no bound per address;
+	// a flood from one client is the proxy's to stop.
 	MaxConns int
 	// MaxHeader bounds the request line and headers together (431 above
 	// it). Default 16 KiB.
@@ -99,7 +103,7 @@ func New(h http.Handler, opt Options) *Server {
 		opt.MaxBody = 64 << 10
 	}
 	if opt.MaxConns <= 0 {
-		opt.MaxConns = 4096
+		opt.MaxConns = 16 << 10
 	}
 	if opt.MaxHeader <= 0 {
 		opt.MaxHeader = 16 << 10
@@ -187,11 +191,11 @@ func (s *Server) serve(c *fasthttp.RequestCtx) {
 	// bytes that follow for the next request, which a proxy in front may
 	// have passed as this one's body. RFC 9112 asks for 501 and a closed
 	// connection.
-	// fasthttp takes "identity" for no body and keeps no such header (it
-	// refuses other codings itself): look in what the client sent, for the
-	// requests without a body (fasthttp has set the length of one sent
-	// with "identity" to 0).
-	if c.Request.Header.ContentLength() == 0 && hasHeaderLine(c.Request.Header.RawHeaders(), "transfer-encoding:") {
+	// fasthttp takes "identity" for no body (or, beside a Content-Length,
+	// for that length) and keeps no such header; it refuses other codings
+	// itself. So any Transfer-Encoding line the client sent on a request
+	// that is not chunked is one of these, whatever the method.
+	if c.Request.Header.ContentLength() != -1 && hasHeaderLine(c.Request.Header.RawHeaders(), "transfer-encoding:") {
 		s.reject(c, http.StatusNotImplemented, "transfer coding not implemented")
 		return
 	}
@@ -348,7 +352,8 @@ func method(m []byte) string {
 }
 
 // hasHeaderLine reports whether raw, a request's header lines, has a line
-// starting with name (lower case, with its colon), in any case.
+// starting with name (lower case, with its colon), in any case. It runs on
+// every request: a line is compared only when its first letter matches.
 func hasHeaderLine(raw []byte, name string) bool {
 	for len(raw) > 0 {
 		line := raw
@@ -357,7 +362,7 @@ func hasHeaderLine(raw []byte, name string) bool {
 		} else {
 			raw = nil
 		}
-		if len(line) >= len(name) && bytes.EqualFold(line[:len(name)], []byte(name)) {
+		if len(line) >= len(name) && line[0]|0x20 == name[0] && bytes.EqualFold(line[:len(name)], []byte(name)) {
 			return true
 		}
 	}

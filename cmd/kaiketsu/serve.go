@@ -165,6 +165,7 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 	// than net/http's server (README, Performance).
 	srv := fastserve.New(instrument(log, met, d.mux), fastserve.Options{
 		MaxBody:      readBodyLimit,
+		MaxConns:     d.cfg.MaxConns,
 		ReadTimeout:  10 * time.Second,
 		WriteTimeout: 15 * time.Second,
 		IdleTimeout:  120 * time.Second,
