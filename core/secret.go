@@ -58,20 +58,20 @@ func init() {
 }
 
 // participle reports whether x, less the punctuation a sentence puts
-// after it, is a lower-case word ending in "ed" or "ing": "the password
-// is accepted every time", "is not working" describe it, as the words of
-// commonWords do.
+// after it, is a word that describes a password rather than being one:
+// "the password is accepted every time", "is not working". A list, not
+// any word ending in "ed" or "ing": blessed, darling and pudding are
+// passwords on every leaked list (found by a review).
 func participle(x string) bool {
-	x = strings.TrimRight(x, trailingPunct+"!?")
-	if len(x) < 5 || !(strings.HasSuffix(x, "ed") || strings.HasSuffix(x, "ing")) {
-		return false
-	}
-	for i := 0; i < len(x); i++ {
-		if x[i] < 'a' || x[i] > 'z' {
-			return false
-		}
-	}
-	return true
+	return describing[strings.ToLower(strings.TrimRight(x, trailingPunct+"!?"))]
+}
+
+var describing = map[string]bool{
+	"accepted": true, "blocked": true, "locked": true, "working": true, "failing": true,
+	"denied": true, "disabled": true, "hacked": true, "leaked": true, "compromised": true,
+	"stolen": true, "updated": true, "required": true, "needed": true, "asked": true,
+	"requested": true, "remembered": true, "autofilled": true, "filled": true, "typed": true,
+	"entered": true, "shown": true, "hidden": true, "case-sensitive": true,
 }
 
 // commonWord reports whether x, less the punctuation a sentence puts
@@ -382,6 +382,43 @@ func hasASCIIWord(s string) bool {
 	return true
 }
 
+// contraction reports whether w is letters with one apostrophe ending
+// them in 's, 't, 're, 'll, 've or 'd, upper case only at the start.
+func contraction(w string) bool {
+	i := strings.IndexByte(w, '\'')
+	if i < 1 {
+		return false
+	}
+	switch strings.ToLower(w[i+1:]) {
+	case "s", "t", "re", "ll", "ve", "d":
+	default:
+		return false
+	}
+	for j := 0; j < i; j++ {
+		c := w[j]
+		if !(c >= 'a' && c <= 'z' || j == 0 && c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// joinedWords reports whether w is runs of letters joined by single
+// slashes or hyphens, with nothing else.
+func joinedWords(w string) bool {
+	joins := 0
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c|0x20 >= 'a' && c|0x20 <= 'z':
+		case (c == '/' || c == '-') && i > 0 && i < len(w)-1 && w[i-1] != '/' && w[i-1] != '-':
+			joins++
+		default:
+			return false
+		}
+	}
+	return joins > 0
+}
+
 func looksLikePassword(w string) bool {
 	// A Slack mention as slash commands escape it (<@U024BE7LH|bob>,
 	// <!subteam^S01|@team>, <#C01|help>) or an @handle names someone.
@@ -391,10 +428,10 @@ func looksLikePassword(w string) bool {
 	// Quotes and brackets around a word, and the punctuation after it,
 	// are the sentence's ("new sign-in from Windows" is not a password).
 	w = strings.TrimLeft(strings.TrimRight(w, trailingPunct), leadingPunct)
-	// A word that ends in "password" talks about passwords ("1Password",
-	// "1Password?").
+	// The password manager is not a password ("1Password", "1Password?");
+	// "Welcome#Password!" is.
 	if len(w) < 8 || len(w) > 64 || strings.Contains(w, "://") || strings.Contains(w, "[redacted]") ||
-		hasSuffixFoldASCII(strings.TrimRight(w, "!?"), "password") {
+		strings.EqualFold(strings.TrimRight(w, "!?"), "1password") {
 		return false
 	}
 	// An e-mail address, not a password: a dot in what follows the @
@@ -402,8 +439,13 @@ func looksLikePassword(w string) bool {
 	if at := strings.IndexByte(w, '@'); at >= 0 && strings.Contains(strings.TrimRight(w[at+1:], ".,!?)"), ".") {
 		return false
 	}
+	// A word's possessive or contraction ("Chrome's", "Doesn't"), not
+	// one made of such pieces ("Rock'n'Roll", "Don'tPanic"); words joined
+	// by slashes or hyphens ("Sir/Madam", "iOS/Android", "Sign-In").
+	if contraction(w) || joinedWords(w) {
+		return false
+	}
 	var lower, upper, digit, symbol int
-	apostrophes := true // every symbol so far is an apostrophe
 	for _, r := range w {
 		switch {
 		case r > unicode.MaxASCII:
@@ -416,13 +458,7 @@ func looksLikePassword(w string) bool {
 			digit = 1
 		default:
 			symbol = 1
-			apostrophes = apostrophes && r == '\''
 		}
-	}
-	// Letters and apostrophes only are a word's possessive or contraction
-	// ("Chrome's", "Amazon's", "Doesn't").
-	if symbol == 1 && apostrophes && digit == 0 {
-		return false
 	}
 	// Trailing punctuation ("works!") is not enough to count as a symbol.
 	if symbol == 1 && strings.IndexFunc(strings.TrimRight(w, ".,!?)"), func(r rune) bool {
