@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Fuzz targets: every input gets an answer or an error, never a panic.
@@ -219,7 +217,10 @@ func FuzzScrub(f *testing.F) {
 		if utf8.ValidString(s) && !utf8.ValidString(out) {
 			t.Fatalf("Scrub(%q) = %q: not UTF-8", s, out)
 		}
-		if digits(out) > digits(norm.NFKC.String(s)) { // Scrub folds full-width digits first
+		// Scrub folds full-width digits first, and "½" to "1⁄2" (norm.NFKC
+		// leaves a character after a byte that is not UTF-8 unnormalized;
+		// nfkc does not, found by the fuzzer).
+		if digits(out) > digits(nfkc(s)) {
 			t.Fatalf("Scrub(%q) = %q: more digits than the input", s, out)
 		}
 	})
