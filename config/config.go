@@ -241,7 +241,7 @@ func (c Config) Validate() error {
 	}
 	for _, h := range c.SlackResponseHosts {
 		h = strings.TrimSpace(h)
-		if h == "" || strings.ContainsAny(h, "/@ ") || (strings.Contains(h, ":") && net.ParseIP(h) == nil) {
+		if h == "" || strings.ContainsAny(h, "/@ ") || (strings.Contains(h, ":") && net.ParseIP(strings.Trim(h, "[]")) == nil) {
 			bad("SLACK_RESPONSE_HOSTS", "must be host names or addresses, comma-separated, without scheme, port or path")
 			break
 		}

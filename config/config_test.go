@@ -61,6 +61,7 @@ func TestSlackResponseHosts(t *testing.T) {
 	}{
 		{"127.0.0.1,hooks.slack.com", true},
 		{"::1, localhost", true},
+		{"[::1]", true},
 		{"https://hooks.slack.com", false},
 		{"hooks.slack.com/actions", false},
 		{"127.0.0.1:8080", false},

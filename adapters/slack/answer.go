@@ -212,8 +212,15 @@ func (b *Bot) responseURLAllowed(raw string) error {
 	if u.User != nil || !slices.Contains(b.opt.ResponseHosts, host) {
 		return fmt.Errorf("response_url host %q is not one of SLACK_RESPONSE_HOSTS", host)
 	}
-	if u.Scheme == "http" && !loopback(host) {
-		return fmt.Errorf("response_url to %q is not https", host)
+	if !loopback(host) {
+		if u.Scheme == "http" {
+			return fmt.Errorf("response_url to %q is not https", host)
+		}
+		// Slack's hooks answer on 443; another port on the same name is
+		// not theirs to pass on (found by a review).
+		if p := u.Port(); p != "" && p != "443" {
+			return fmt.Errorf("response_url to %q names port %s", host, p)
+		}
 	}
 	return nil
 }
@@ -249,6 +256,13 @@ func (b *Bot) event(from context.Context, ev slackevents.EventsAPIEvent) {
 		}
 		user, channel, text, ts, thread, kind = e.User, e.Channel, e.Text, e.TimeStamp, e.ThreadTimeStamp, "dm"
 	default:
+		return
+	}
+	// Ids no Slack sends are not made keys of the store, the rate limiter
+	// or the locale cache (as for commands and clicks).
+	if !plausibleID(user) || len(channel) > maxIDLen || len(ev.TeamID) > maxIDLen || len(cbe.EventID) > maxIDLen ||
+		len(ts) > maxIDLen || len(thread) > maxIDLen {
+		b.log.WarnContext(from, "slack: event with implausible ids ignored", "kind", kind)
 		return
 	}
 	if thread == "" {

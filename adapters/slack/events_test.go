@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -175,6 +176,33 @@ func TestMalformedEvents(t *testing.T) {
 	tb.drain(t)
 	if n := len(tb.fake.callsTo("chat.postMessage")); n != 0 {
 		t.Errorf("%d replies", n)
+	}
+}
+
+// TestEventsWithImplausibleIDs: an event whose ids are longer than any
+// Slack sends is acknowledged and not answered, and its ids are kept
+// nowhere (found by a review after commands and clicks were bounded).
+func TestEventsWithImplausibleIDs(t *testing.T) {
+	tb := newTestBot(t, nil)
+	long := strings.Repeat("U", maxIDLen+1)
+	for name, body := range map[string]string{
+		"user":     eventBody("Ev100", mentionEvent(long, "<@U0BOT> I forgot my password")),
+		"event id": eventBody(strings.Repeat("E", maxIDLen+1), mentionEvent("U0ALICE", "<@U0BOT> I forgot my password")),
+		"channel":  eventBody("Ev101", dmEvent("U0ALICE", "I forgot my password", map[string]any{"channel": "D" + long})),
+	} {
+		if w := tb.do(signed("/slack/events", jsonType, body, time.Now())); w.Code != http.StatusOK {
+			t.Errorf("%s: status %d, want the ack", name, w.Code)
+		}
+	}
+	tb.drain(t)
+	if n := len(tb.fake.callsTo("chat.postMessage")); n != 0 {
+		t.Errorf("%d replies to events with implausible ids, want none", n)
+	}
+	if first, _ := tb.store.FirstSeen(context.Background(), "slack:T0001:"+strings.Repeat("E", maxIDLen+1), time.Now()); !first {
+		t.Error("the long event id was stored")
+	}
+	if strings.Contains(tb.logs.String(), long) {
+		t.Error("an implausible id reached the log")
 	}
 }
 

@@ -473,6 +473,8 @@ func TestResponseURLOnlyToSlack(t *testing.T) {
 		{"http://hooks.slack.com/actions/T0001/1/abc", false}, // not https
 		{"https://user:pw@hooks.slack.com/actions/T0001/1/abc", false},
 		{"http://localhost:22/", false}, // loopback, but not on the list
+		{"https://hooks.slack.com:80/actions/T0001/1/abc", false},
+		{"https://hooks.slack.com:443/actions/T0001/4/abc", true},
 		{"file:///etc/passwd", false},
 	} {
 		mu.Lock()
