@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -124,6 +125,12 @@ type Engine struct {
 	opt   Options
 	log   *slog.Logger
 	nowFn func() time.Time
+
+	// handing holds the hand-off keys being decided in this process, each
+	// with a channel closed when it is: a double click's second click
+	// waits for the first's hand-off rather than finding none yet.
+	handingMu sync.Mutex
+	handing   map[string]chan struct{}
 }
 
 // NewEngine returns an engine serving kb.
@@ -137,7 +144,7 @@ func NewEngine(kb *KB, opt Options) (*Engine, error) {
 	if opt.Playbook != "" && kb.Playbook(opt.Playbook) == nil {
 		return nil, fmt.Errorf("playbook %q is not loaded", opt.Playbook)
 	}
-	e := &Engine{seal: newSealer(opt.Key), opt: opt, log: opt.Logger, nowFn: opt.Now}
+	e := &Engine{seal: newSealer(opt.Key), opt: opt, log: opt.Logger, nowFn: opt.Now, handing: map[string]chan struct{}{}}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -737,6 +744,7 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState, last ans
 		// storing it failed) opens one after all.
 		if len(w.path) > 0 {
 			key := "handoff:" + req.Platform + ":" + req.UserID + ":" + walkID(w.walk) + ":" + h.Topic
+			defer e.deciding(ctx, key)()
 			if first, err := st.FirstSeen(ctx, key, e.nowFn()); err != nil {
 				e.log.ErrorContext(ctx, "check hand-off", "err", err, "playbook", w.p.ID)
 			} else if !first {
@@ -763,21 +771,47 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState, last ans
 // openHandoff finds the newest hand-off of req's person on playbook's
 // topic that is not solved yet, to remind them of its reference; nil when
 // there is none among the most recent.
-// handoffWait is how long a repeated "talk to a person" waits for the
-// first one's hand-off to be stored: two clicks of a double click arrive
-// together, and the second would otherwise find nothing yet and open a
-// second hand-off. Short, as Discord wants its answer within 3 s.
-const handoffWait = time.Second
-
-// awaitHandoff is openHandoff, asked again for up to handoffWait while it
-// finds none.
-func (e *Engine) awaitHandoff(ctx context.Context, req Request, playbook, topic string) *Handoff {
-	deadline := time.Now().Add(handoffWait)
+// deciding waits while another click of this process decides the hand-off
+// of key (the clicks of a double click arrive together), then marks key
+// as being decided until the returned func is called.
+func (e *Engine) deciding(ctx context.Context, key string) (done func()) {
 	for {
-		if h := e.openHandoff(ctx, req, playbook, topic); h != nil || time.Now().After(deadline) {
+		e.handingMu.Lock()
+		wait, busy := e.handing[key]
+		if !busy {
+			ch := make(chan struct{})
+			e.handing[key] = ch
+			e.handingMu.Unlock()
+			return func() {
+				e.handingMu.Lock()
+				delete(e.handing, key)
+				e.handingMu.Unlock()
+				close(ch)
+			}
+		}
+		e.handingMu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return func() {}
+		}
+	}
+}
+
+// handoffRetries are the waits before asking the store again for a
+// repeat's hand-off, when the first click went to another instance and
+// may not have stored it yet: four look-ups within about a second, not
+// more, since a store that failed to save it may be failing now.
+var handoffRetries = []time.Duration{100 * time.Millisecond, 300 * time.Millisecond, 600 * time.Millisecond}
+
+// awaitHandoff is openHandoff, asked again after each of handoffRetries
+// while it finds none.
+func (e *Engine) awaitHandoff(ctx context.Context, req Request, playbook, topic string) *Handoff {
+	for i := 0; ; i++ {
+		if h := e.openHandoff(ctx, req, playbook, topic); h != nil || i == len(handoffRetries) {
 			return h
 		}
-		t := time.NewTimer(50 * time.Millisecond)
+		t := time.NewTimer(handoffRetries[i])
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -787,6 +821,8 @@ func (e *Engine) awaitHandoff(ctx context.Context, req Request, playbook, topic 
 	}
 }
 
+// openHandoff returns the newest open or claimed hand-off of the person on
+// topic, or nil.
 func (e *Engine) openHandoff(ctx context.Context, req Request, playbook, topic string) *Handoff {
 	hs, err := e.opt.Store.ListHandoffs(ctx, 200, HandoffOpen, HandoffClaimed)
 	if err != nil {

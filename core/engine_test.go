@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -637,6 +638,38 @@ func TestHandoffDoubleClick(t *testing.T) {
 	hs, _ := store.ListHandoffs(context.Background(), 10)
 	if opened != 1 || len(hs) != 1 {
 		t.Errorf("%d clicks at once: %d answers opened a hand-off, %d stored; want one", clicks, opened, len(hs))
+	}
+}
+
+// countingStore counts ListHandoffs and fails every CreateHandoff, as a
+// database that has gone read-only might.
+type countingStore struct {
+	*memstore.Store
+	lists atomic.Int32
+}
+
+func (c *countingStore) CreateHandoff(context.Context, *core.Handoff) error {
+	return errors.New("database is read-only")
+}
+
+func (c *countingStore) ListHandoffs(ctx context.Context, limit int, status ...core.HandoffStatus) ([]*core.Handoff, error) {
+	c.lists.Add(1)
+	return c.Store.ListHandoffs(ctx, limit, status...)
+}
+
+// TestHandoffRepeatAsksTheStoreLittle: a repeated "talk to a person" whose
+// hand-off cannot be found looks for it a few times, not twenty (found by
+// a review: a failing store was asked 21 times a click).
+func TestHandoffRepeatAsksTheStoreLittle(t *testing.T) {
+	store := &countingStore{Store: memstore.New()}
+	e := newEngine(t, goodKB(t), core.Options{Store: store})
+	req := core.Request{Platform: "test", UserID: "U5", Locale: "en-US", Text: "wifi does not connect"}
+	step := e.Ask(context.Background(), req)
+	press(t, e, req, step, enHuman)
+	before := store.lists.Load()
+	press(t, e, req, step, enHuman)
+	if n := store.lists.Load() - before; n < 1 || n > 4 {
+		t.Errorf("a repeat asked the store for hand-offs %d times, want 1 to 4", n)
 	}
 }
 
