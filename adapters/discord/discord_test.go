@@ -204,6 +204,8 @@ func TestCommand(t *testing.T) {
 		{"help: menu", "", enUser, ptr("help"), "What's the trouble?", true, ""},
 		{"en-GB locale", "", who{user: testUser, name: "Bob", locale: "en-GB"}, nil, "What's the trouble?", true, ""},
 		{"nothing fits", "no-match", enUser, ptr("how do I bake sourdough bread at home"), "Which of these is it?", true, ""},
+		// A guess: the guesses, then every other cause (9 buttons).
+		{"a guess", "", enUser, ptr("I can't sign in"), "Which is closest?", true, ""},
 		{"pasted one-time code", "", enUser, ptr("the code 123456 doesn't work"), "", true, "one-time code"},
 		{"in a DM", "", who{user: testUser, name: "Dee", locale: "ja", dm: true}, ptr("パスワードを忘れた"), jaTitle, true, ""},
 	}
