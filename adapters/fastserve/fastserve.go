@@ -84,6 +84,10 @@ type Options struct {
 	Rejected func(r *http.Request, status int)
 }
 
+// fdReserve is how many open files MaxConns leaves for the rest of the
+// process.
+const fdReserve = 256
+
 // Server is an HTTP/1.1 server for one http.Handler.
 type Server struct {
 	h   http.Handler
@@ -120,6 +124,14 @@ func New(h http.Handler, opt Options) *Server {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
+	// Connections beyond what the process may hold open would fail to be
+	// accepted rather than be answered 503: leave fdReserve descriptors
+	// for the database, outgoing posts and logs.
+	if lim := openFileLimit(); lim > 0 && opt.MaxConns > lim-fdReserve {
+		n := max(lim-fdReserve, 16)
+		opt.Log.Warn("http server: fewer connections than asked for, to stay within the open-file limit", "max_conns", n, "asked", opt.MaxConns, "open_file_limit", lim)
+		opt.MaxConns = n
+	}
 	s := &Server{h: h, opt: opt}
 	s.fs = &fasthttp.Server{
 		Handler:                      s.serve,
@@ -150,7 +162,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 	s.ln = ln
 	s.mu.Unlock()
-	err := s.fs.Serve(ln)
+	err := s.fs.Serve(&patientListener{Listener: ln, log: s.opt.Log})
 	if errors.Is(err, net.ErrClosed) {
 		return nil
 	}

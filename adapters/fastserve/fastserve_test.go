@@ -9,9 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -652,5 +655,51 @@ func TestUnknownTransferCodingIsRefused(t *testing.T) {
 	defer mu.Unlock()
 	if len(paths) != 0 {
 		t.Errorf("handlers ran for %q, want none", paths)
+	}
+}
+
+// flakyListener fails its first Accepts for want of file descriptors.
+type flakyListener struct {
+	net.Listener
+	fails atomic.Int32
+}
+
+func (l *flakyListener) Accept() (net.Conn, error) {
+	if l.fails.Add(-1) >= 0 {
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+// TestAcceptOutOfFilesKeepsServing: an accept that fails for want of file
+// descriptors is retried, not taken for the end of the listener (a hostile
+// run under `ulimit -n 1024` opened 1,100 connections and the server
+// exited).
+func TestAcceptOutOfFilesKeepsServing(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := &flakyListener{Listener: inner}
+	ln.fails.Store(3)
+	s := New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), Options{Log: slog.New(slog.DiscardHandler)})
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ln) }()
+	base := "http://" + inner.Addr().String()
+	if resp := raw(t, base, "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n"); resp.StatusCode != http.StatusOK {
+		t.Errorf("status %d after three failed accepts, want 200", resp.StatusCode)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Serve returned %v while the listener was open", err)
+	default:
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Serve returned %v after Shutdown, want nil", err)
 	}
 }
