@@ -117,7 +117,9 @@ func Rejected(log *slog.Logger, r *http.Request, status int) {
 func logRequest(ctx context.Context, log *slog.Logger, r *http.Request, status int, took time.Duration, n int64) {
 	level := slog.LevelDebug
 	switch {
-	case status >= 500:
+	// 501 answers what a client asked for (a transfer coding the server
+	// does not implement), not a fault of the server's.
+	case status >= 500 && status != http.StatusNotImplemented:
 		level = slog.LevelError
 	case status >= 400:
 		level = slog.LevelInfo

@@ -254,7 +254,7 @@ func (b *Bot) cardClick(ctx context.Context, c click) {
 		note(fmt.Sprintf(text("note-failed", lang), ref))
 		return
 	}
-	b.log.InfoContext(ctx, "slack: hand-off "+parts[1]+"ed", "handoff", id, "ref", h.Ref, "agent", agent)
+	b.log.InfoContext(ctx, "slack: hand-off "+strings.TrimSuffix(parts[1], "e")+"ed", "handoff", id, "ref", h.Ref, "agent", agent)
 	b.updateCard(ctx, c, h)
 	if parts[1] == verbClaim {
 		b.notifyRequester(ctx, h, agent)

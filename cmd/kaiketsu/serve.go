@@ -21,11 +21,12 @@ func init() { commands["serve"] = serve }
 
 // readBodyLimit is the largest request body the server reads. The
 // adapters refuse bodies over 64 KiB with 413 themselves; the server reads
-// up to four times that so that their 413 reaches a client still sending
-// (a connection closed with data unread is reset, and the client may lose
+// a little more so that their 413 reaches a client still sending (a
+// connection closed with data unread is reset, and the client may lose
 // the answer: net/http reads on for the same reason). Longer bodies are
-// refused by the server at once.
-const readBodyLimit = 4 * (64 << 10)
+// refused by the server once 8 KiB of them has arrived. Not more: every
+// connection may hold that much of a body it has not finished sending.
+const readBodyLimit = 64<<10 + 16<<10
 
 // gracePeriod is how long a stopping server waits for in-flight requests
 // and pending platform updates.
