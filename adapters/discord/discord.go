@@ -434,9 +434,9 @@ func (h *Handler) request(in *discordgo.Interaction) core.Request {
 // them.
 const maxIDLen = 32
 
-// plausibleID reports whether id could be a Discord id: there, and no
-// longer than maxIDLen.
-func plausibleID(id string) bool { return id != "" && len(id) <= maxIDLen }
+// plausibleID reports whether id could be a Discord id: digits, no longer
+// than maxIDLen.
+func plausibleID(id string) bool { return id != "" && len(id) <= maxIDLen && strings.Trim(id, "0123456789") == "" }
 
 func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (reply, error) {
 	data, ok := in.Data.(discordgo.ApplicationCommandInteractionData)
@@ -446,7 +446,7 @@ func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (reply
 	// Bulk registration makes /support the application's only command, so
 	// the name is not checked: any command is a request for help.
 	req := h.request(in)
-	if !plausibleID(req.UserID) || len(req.ChannelID) > maxIDLen {
+	if !plausibleID(req.UserID) || (req.ChannelID != "" && !plausibleID(req.ChannelID)) {
 		return reply{}, errNoUser
 	}
 	req.Text = strings.TrimSpace(symptom(data.Options))
@@ -474,7 +474,7 @@ func (h *Handler) component(ctx context.Context, in *discordgo.Interaction) (rep
 		return reply{}, errors.New("component interaction without data")
 	}
 	req := h.request(in)
-	if !plausibleID(req.UserID) || len(req.ChannelID) > maxIDLen {
+	if !plausibleID(req.UserID) || (req.ChannelID != "" && !plausibleID(req.ChannelID)) {
 		return reply{}, errNoUser
 	}
 	if strings.HasPrefix(data.CustomID, cardPrefix) {

@@ -130,6 +130,8 @@ func TestBadRequests(t *testing.T) {
 			http.StatusBadRequest, "without a member or user"},
 		// No snowflake is that long (a hostile run's 40 KB ids were keys
 		// of the rate limiter and the store).
+		{"command with a user id that is not a number", []byte(`{"id":"1","application_id":"` + testApp + `","type":2,"token":"t","version":1,"user":{"id":"118\n0","username":"x"},"data":{"id":"2","name":"support","type":1}}`),
+			http.StatusBadRequest, "without a member or user"},
 		{"command with a long user id", []byte(`{"id":"1","application_id":"` + testApp + `","type":2,"token":"t","version":1,"user":{"id":"` + strings.Repeat("1", maxIDLen+1) + `","username":"x"},"data":{"id":"2","name":"support","type":1}}`),
 			http.StatusBadRequest, "without a member or user"},
 	}

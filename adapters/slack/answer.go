@@ -260,7 +260,7 @@ func (b *Bot) event(from context.Context, ev slackevents.EventsAPIEvent) {
 	}
 	// Ids no Slack sends are not made keys of the store, the rate limiter
 	// or the locale cache (as for commands and clicks).
-	if !plausibleID(user) || len(channel) > maxIDLen || len(ev.TeamID) > maxIDLen || len(cbe.EventID) > maxIDLen ||
+	if !plausibleID(user) || !okID(channel) || !okID(ev.TeamID) || len(cbe.EventID) > maxIDLen ||
 		len(ts) > maxIDLen || len(thread) > maxIDLen {
 		b.log.WarnContext(from, "slack: event with implausible ids ignored", "kind", kind)
 		return

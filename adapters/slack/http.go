@@ -103,9 +103,22 @@ func readBody(r io.Reader, declared int64) ([]byte, error) {
 // (a leaked secret, a bug) must not fill them.
 const maxIDLen = 64
 
-// plausibleID reports whether id could be a Slack id: there, and no
-// longer than maxIDLen.
-func plausibleID(id string) bool { return id != "" && len(id) <= maxIDLen }
+// plausibleID reports whether id could be a Slack id: letters and digits,
+// no longer than maxIDLen (a newline or a NUL in an id was stored in
+// hand-offs; found by a second hostile run).
+func plausibleID(id string) bool { return id != "" && len(id) <= maxIDLen && alnum(id) }
+
+// okID reports whether an optional id is absent or plausible.
+func okID(id string) bool { return id == "" || plausibleID(id) }
+
+func alnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z') {
+			return false
+		}
+	}
+	return true
+}
 
 // isForm reports whether the request says its body is a form, as
 // http.Request.ParseForm decides before it reads one. The handlers parse
@@ -187,7 +200,7 @@ func (b *Bot) Commands(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if err != nil || !isForm(r) || !plausibleID(q.get("user_id")) || len(q.get("channel_id")) > maxIDLen || len(q.get("team_id")) > maxIDLen {
+	if err != nil || !isForm(r) || !plausibleID(q.get("user_id")) || !okID(q.get("channel_id")) || !okID(q.get("team_id")) {
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
@@ -212,7 +225,7 @@ func (b *Bot) Interactions(w http.ResponseWriter, r *http.Request) {
 	}
 	// A click is someone's: as a command without user_id, one without a
 	// user is refused, not answered from a bucket every such click shares.
-	if err == nil && (!plausibleID(c.UserID) || len(c.ChannelID) > maxIDLen) {
+	if err == nil && (!plausibleID(c.UserID) || !okID(c.ChannelID)) {
 		err = errors.New("no user")
 	}
 	if err != nil {

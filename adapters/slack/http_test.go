@@ -224,6 +224,13 @@ func TestCommandBadInput(t *testing.T) {
 			v.Set("team_id", long)
 			return v
 		}(),
+		// Nor characters none has (found by a second hostile run).
+		"user with a newline": commandForm("U1\nU2", "I forgot my password", tb.fake.responseURL("1")),
+		"channel with a NUL": func() url.Values {
+			v := commandForm("U1", "hi", tb.fake.responseURL("1"))
+			v.Set("channel_id", "C1\x00")
+			return v
+		}(),
 	} {
 		if w := tb.do(signed("/slack/commands", formType, q.Encode(), time.Now())); w.Code != http.StatusBadRequest {
 			t.Errorf("command with a %d-byte %s id: %d, want 400", len(long), name, w.Code)
@@ -405,6 +412,7 @@ func TestMalformedInteractions(t *testing.T) {
 		"no user":         "payload=" + url.QueryEscape(`{"type":"block_actions","response_url":"https://hooks.slack.com/x","actions":[{"action_id":"kk:w","block_id":"b","value":"x"}]}`),
 		"long user id":    clickPayload(strings.Repeat("U", maxIDLen+1), "C1", "k:0", "x", "https://hooks.slack.com/x", true),
 		"long channel id": clickPayload("U1", strings.Repeat("C", maxIDLen+1), "k:0", "x", "https://hooks.slack.com/x", true),
+		"user id with &":  clickPayload("U1&x=1", "C1", "k:0", "x", "https://hooks.slack.com/x", true),
 	} {
 		w := tb.do(signed("/slack/interactions", formType, body, time.Now()))
 		if w.Code != http.StatusBadRequest {
