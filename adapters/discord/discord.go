@@ -436,7 +436,9 @@ const maxIDLen = 32
 
 // plausibleID reports whether id could be a Discord id: digits, no longer
 // than maxIDLen.
-func plausibleID(id string) bool { return id != "" && len(id) <= maxIDLen && strings.Trim(id, "0123456789") == "" }
+func plausibleID(id string) bool {
+	return id != "" && len(id) <= maxIDLen && strings.Trim(id, "0123456789") == ""
+}
 
 func (h *Handler) command(ctx context.Context, in *discordgo.Interaction) (reply, error) {
 	data, ok := in.Data.(discordgo.ApplicationCommandInteractionData)
