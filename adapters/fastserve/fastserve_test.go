@@ -27,11 +27,19 @@ func start(t *testing.T, h http.Handler, opt Options) (base string, s *Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s, _ = startOn(t, ln, h, opt)
+	return "http://" + ln.Addr().String(), s
+}
+
+// startOn serves h on ln; done receives what Serve returns, which the
+// shutdown at the end of the test reads too (put it back after a look).
+func startOn(t *testing.T, ln net.Listener, h http.Handler, opt Options) (s *Server, done chan error) {
+	t.Helper()
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	s = New(h, opt)
-	done := make(chan error, 1)
+	done = make(chan error, 1)
 	go func() { done <- s.Serve(ln) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -43,7 +51,7 @@ func start(t *testing.T, h http.Handler, opt Options) (base string, s *Server) {
 			t.Errorf("Serve returned %v after Shutdown, want nil", err)
 		}
 	})
-	return "http://" + ln.Addr().String(), s
+	return s, done
 }
 
 // raw sends req as bytes on a new connection and returns the response.
@@ -682,24 +690,14 @@ func TestAcceptOutOfFilesKeepsServing(t *testing.T) {
 	}
 	ln := &flakyListener{Listener: inner}
 	ln.fails.Store(3)
-	s := New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), Options{Log: slog.New(slog.DiscardHandler)})
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ln) }()
-	base := "http://" + inner.Addr().String()
-	if resp := raw(t, base, "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n"); resp.StatusCode != http.StatusOK {
+	_, done := startOn(t, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), Options{})
+	if resp := raw(t, "http://"+inner.Addr().String(), "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n"); resp.StatusCode != http.StatusOK {
 		t.Errorf("status %d after three failed accepts, want 200", resp.StatusCode)
 	}
 	select {
 	case err := <-done:
+		done <- err
 		t.Fatalf("Serve returned %v while the listener was open", err)
 	default:
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := s.Shutdown(ctx); err != nil {
-		t.Errorf("Shutdown: %v", err)
-	}
-	if err := <-done; err != nil {
-		t.Errorf("Serve returned %v after Shutdown, want nil", err)
 	}
 }
