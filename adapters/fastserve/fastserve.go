@@ -68,6 +68,8 @@ type Options struct {
 	// connection comes from the proxy, so there is no bound per address;
 	// a flood from one client is the proxy's to stop.
 	MaxConns int
+	// Refused, when set, is told of each connection refused at MaxConns.
+	Refused func()
 	// MaxHeader bounds the request line and headers together (431 above
 	// it). Default 16 KiB.
 	MaxHeader int
@@ -99,6 +101,19 @@ type Server struct {
 	mu       sync.Mutex
 	ln       net.Listener
 	shutdown bool
+
+	pl *patientListener // set by Serve
+}
+
+// OpenConns returns how many connections are open (0 before Serve).
+func (s *Server) OpenConns() int64 {
+	s.mu.Lock()
+	pl := s.pl
+	s.mu.Unlock()
+	if pl == nil {
+		return 0
+	}
+	return pl.open.Load()
 }
 
 // New returns a server for h.
@@ -134,16 +149,18 @@ func New(h http.Handler, opt Options) *Server {
 	}
 	s := &Server{h: h, opt: opt}
 	s.fs = &fasthttp.Server{
-		Handler:                      s.serve,
-		ErrorHandler:                 s.transportError,
-		NoDefaultServerHeader:        true,
-		NoDefaultContentType:         true,
-		ReadTimeout:                  opt.ReadTimeout,
-		WriteTimeout:                 opt.WriteTimeout,
-		IdleTimeout:                  opt.IdleTimeout,
-		MaxRequestBodySize:           opt.MaxBody,
-		StreamRequestBody:            true,
-		Concurrency:                  opt.MaxConns,
+		Handler:               s.serve,
+		ErrorHandler:          s.transportError,
+		NoDefaultServerHeader: true,
+		NoDefaultContentType:  true,
+		ReadTimeout:           opt.ReadTimeout,
+		WriteTimeout:          opt.WriteTimeout,
+		IdleTimeout:           opt.IdleTimeout,
+		MaxRequestBodySize:    opt.MaxBody,
+		StreamRequestBody:     true,
+		// The cap is kept by the listener (patientListener); fasthttp's
+		// own is only a backstop.
+		Concurrency:                  opt.MaxConns + 1024,
 		ReadBufferSize:               opt.MaxHeader,
 		DisablePreParseMultipartForm: true,
 		CloseOnShutdown:              true,
@@ -161,8 +178,10 @@ func (s *Server) Serve(ln net.Listener) error {
 		return nil
 	}
 	s.ln = ln
+	pl := &patientListener{Listener: ln, log: s.opt.Log, max: int64(s.opt.MaxConns), refused: s.opt.Refused}
+	s.pl = pl
 	s.mu.Unlock()
-	err := s.fs.Serve(&patientListener{Listener: ln, log: s.opt.Log})
+	err := s.fs.Serve(pl)
 	if errors.Is(err, net.ErrClosed) {
 		return nil
 	}

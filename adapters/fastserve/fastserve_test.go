@@ -701,3 +701,46 @@ func TestAcceptOutOfFilesKeepsServing(t *testing.T) {
 	default:
 	}
 }
+
+// TestConnectionCap: connections over MaxConns, idle kept ones counted,
+// get a plain 503 and are reported; once one closes, a new one is served.
+func TestConnectionCap(t *testing.T) {
+	const max = 16
+	var refused atomic.Int32
+	base, s := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}),
+		Options{MaxConns: max, Refused: func() { refused.Add(1) }})
+	addr := strings.TrimPrefix(base, "http://")
+	var kept []net.Conn
+	for range max {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("connection %d: %v %v", len(kept), resp, err)
+		}
+		kept = append(kept, c)
+	}
+	if n := s.OpenConns(); n != max {
+		t.Errorf("OpenConns = %d, want %d", n, max)
+	}
+	over := raw(t, base, "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n")
+	if body := readAll(t, over.Body); over.StatusCode != http.StatusServiceUnavailable || body != "too many connections" || !over.Close {
+		t.Errorf("over the cap: %d %q close=%v, want 503 %q and closed", over.StatusCode, body, over.Close, "too many connections")
+	}
+	if n := refused.Load(); n != 1 {
+		t.Errorf("Refused told %d times, want 1", n)
+	}
+	kept[0].Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.OpenConns() >= max && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if resp := raw(t, base, "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n"); resp.StatusCode != http.StatusOK {
+		t.Errorf("after one closed: status %d, want 200", resp.StatusCode)
+	}
+}

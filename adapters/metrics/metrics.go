@@ -40,6 +40,7 @@ type Metrics struct {
 	handoffRetries    *prometheus.CounterVec
 	reloads           *prometheus.CounterVec
 	topics            prometheus.Gauge
+	connsRefused      prometheus.Counter
 }
 
 // Platforms are the values of the platform label besides "none" (a route
@@ -93,10 +94,14 @@ func New() *Metrics {
 			Name: "kaiketsu_kb_topics",
 			Help: "Topics in the playbooks being served.",
 		}),
+		connsRefused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "kaiketsu_http_connections_refused_total",
+			Help: "Connections answered 503 and closed because KAIKETSU_MAX_CONNS were open.",
+		}),
 	}
 	m.answerCounts.vec, m.diagnosisCounts.vec, m.outcomeCounts.vec = m.answers, m.diagnoses, m.outcomes
 	reg.MustRegister(m.requests, m.latency, m.inflight, m.answers, m.diagnoses, m.outcomes,
-		m.signatureFailures, m.handoffRetries, m.reloads, m.topics,
+		m.signatureFailures, m.handoffRetries, m.reloads, m.topics, m.connsRefused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, p := range platforms {
 		// Zero series exist from the start, so that rate() and alerts on
@@ -107,6 +112,18 @@ func New() *Metrics {
 	m.reloads.WithLabelValues("ok")
 	m.reloads.WithLabelValues("rejected")
 	return m
+}
+
+// ConnRefused counts a connection refused at the connection cap.
+func (m *Metrics) ConnRefused() { m.connsRefused.Inc() }
+
+// OpenConns publishes the number of open HTTP connections, read by open at
+// each scrape.
+func (m *Metrics) OpenConns(open func() int64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "kaiketsu_http_open_connections",
+		Help: "HTTP connections open now, idle kept ones included (see KAIKETSU_MAX_CONNS).",
+	}, func() float64 { return float64(open()) }))
 }
 
 // Registry returns the registry, to add collectors or gather in tests.

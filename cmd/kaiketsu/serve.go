@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kaiketsu/kaiketsu/adapters/fastserve"
@@ -27,6 +28,18 @@ func init() { commands["serve"] = serve }
 // refused by the server once 8 KiB of them has arrived. Not more: every
 // connection may hold that much of a body it has not finished sending.
 const readBodyLimit = 64<<10 + 16<<10
+
+// connRefused counts a connection refused at KAIKETSU_MAX_CONNS and says
+// so in the log, at most once a second.
+func connRefused(log *slog.Logger, met *metrics.Metrics) func() {
+	var last atomic.Int64
+	return func() {
+		met.ConnRefused()
+		if now := time.Now().Unix(); last.Swap(now) != now {
+			log.Warn("http server: connections refused: KAIKETSU_MAX_CONNS are open")
+		}
+	}
+}
 
 // gracePeriod is how long a stopping server waits for in-flight requests
 // and pending platform updates.
@@ -167,6 +180,7 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 	srv := fastserve.New(instrument(log, met, d.mux), fastserve.Options{
 		MaxBody:      readBodyLimit,
 		MaxConns:     d.cfg.MaxConns,
+		Refused:      connRefused(log, met),
 		ReadTimeout:  10 * time.Second,
 		WriteTimeout: 15 * time.Second,
 		IdleTimeout:  120 * time.Second,
@@ -179,6 +193,7 @@ func serve(ctx context.Context, env *cliEnv, args []string) error {
 			httplog.Rejected(log, r, status)
 		},
 	})
+	met.OpenConns(srv.OpenConns)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

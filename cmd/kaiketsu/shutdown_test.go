@@ -151,6 +151,8 @@ func TestServeObservability(t *testing.T) {
 		`kaiketsu_http_requests_total{platform="none",route="GET /readyz",status="200"} 1`,
 		`kaiketsu_http_requests_total{platform="slack",route="unmatched",status="404"} 1`,
 		`kaiketsu_kb_topics `,
+		`kaiketsu_http_connections_refused_total 0`,
+		`kaiketsu_http_open_connections `,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
