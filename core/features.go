@@ -117,9 +117,8 @@ func stem(w string) string {
 
 // features calls emit for each weighted feature of normalized text. Latin
 // runs give words, pairs of words, their stems' trigrams and concepts;
-// Japanese runs give
-// character bigrams and trigrams, kanji and kanji compounds, and concepts
-// found inside them. The key passed to emit is only valid during the call:
+// Japanese runs give character bigrams and trigrams, kanji and kanji
+// compounds, and concepts found inside them. The key passed to emit is only valid during the call:
 // diagnosis looks it up without allocating, the index copies it.
 func features(text string, emit func(key []byte, w float64)) {
 	k := keyer{sink: emitFunc(emit), buf: make([]byte, 0, 64)}
@@ -174,6 +173,9 @@ type keyer struct {
 	// packed, when set, gets the features of kanji, kana n-grams and
 	// trigrams as packed keys instead of strings (see packKey).
 	packed packedSink
+	// prevStem is the stem of the Latin word run last saw, read only
+	// while run is given that word as prev.
+	prevStem string
 }
 
 // packedSink receives features by packed key.
@@ -249,11 +251,15 @@ func (k *keyer) run(s string, jp bool, prev string) string {
 		k.japanese(s)
 		return ""
 	}
+	// Each word is stemmed once: for its pair with the word before, and
+	// (kept in k.prevStem) for its pair with the word after.
+	w, prevStem := stem(s), k.prevStem
+	k.prevStem = w
 	if c, ok := twoWordConcepts[[2]string{prev, s}]; ok {
 		k.put(wConcept, "c:", c)
 	}
 	if enBigram > 0 && prev != "" && !(stopwords[prev] && stopwords[s]) {
-		k.buf = append(append(append(append(k.buf[:0], "2:"...), stem(prev)...), ' '), stem(s)...)
+		k.buf = append(append(append(append(k.buf[:0], "2:"...), prevStem...), ' '), w...)
 		k.sink.feature(k.buf, enBigram)
 	}
 	if c, ok := latinConcept[s]; ok {
@@ -263,7 +269,6 @@ func (k *keyer) run(s string, jp bool, prev string) string {
 	if stopwords[s] || len(s) < 2 {
 		return s
 	}
-	w := stem(s)
 	if c, ok := latinConcept[w]; ok {
 		k.put(wConcept, "c:", c)
 		return s
