@@ -768,9 +768,6 @@ func (e *Engine) handoff(ctx context.Context, req Request, w walkState, last ans
 	return a
 }
 
-// openHandoff finds the newest hand-off of req's person on playbook's
-// topic that is not solved yet, to remind them of its reference; nil when
-// there is none among the most recent.
 // deciding waits while another click of this process decides the hand-off
 // of key (the clicks of a double click arrive together), then marks key
 // as being decided until the returned func is called.
@@ -821,8 +818,9 @@ func (e *Engine) awaitHandoff(ctx context.Context, req Request, playbook, topic 
 	}
 }
 
-// openHandoff returns the newest open or claimed hand-off of the person on
-// topic, or nil.
+// openHandoff finds the newest hand-off of req's person on playbook's
+// topic that is not solved yet, to remind them of its reference; nil when
+// there is none among the most recent.
 func (e *Engine) openHandoff(ctx context.Context, req Request, playbook, topic string) *Handoff {
 	hs, err := e.opt.Store.ListHandoffs(ctx, 200, HandoffOpen, HandoffClaimed)
 	if err != nil {

@@ -40,6 +40,14 @@ var commonWords = map[string]bool{
 	"definately": true, "being": true, "never": true,
 	"fine": true, "okay": true, "too": true, "the": true, "same": true, "different": true,
 	"what": true, "gone": true, "missing": true, "reset": true, "saved": true, "stored": true,
+	// Words that describe it ("the password is accepted every time"): a
+	// list, not any word ending in -ed or -ing, as blessed, darling and
+	// pudding are passwords on every leaked list (found by a review).
+	"accepted": true, "blocked": true, "locked": true, "working": true, "failing": true,
+	"denied": true, "disabled": true, "hacked": true, "leaked": true, "compromised": true,
+	"stolen": true, "updated": true, "required": true, "needed": true, "asked": true,
+	"requested": true, "remembered": true, "autofilled": true, "filled": true, "typed": true,
+	"entered": true, "shown": true, "hidden": true, "case-sensitive": true,
 }
 
 // sureWords say how sure or how much, after "my password is": "the
@@ -55,23 +63,6 @@ func init() {
 	for _, w := range sureWords {
 		commonWords[w] = true
 	}
-}
-
-// participle reports whether x, less the punctuation a sentence puts
-// after it, is a word that describes a password rather than being one:
-// "the password is accepted every time", "is not working". A list, not
-// any word ending in "ed" or "ing": blessed, darling and pudding are
-// passwords on every leaked list (found by a review).
-func participle(x string) bool {
-	return describing[strings.ToLower(strings.TrimRight(x, trailingPunct+"!?"))]
-}
-
-var describing = map[string]bool{
-	"accepted": true, "blocked": true, "locked": true, "working": true, "failing": true,
-	"denied": true, "disabled": true, "hacked": true, "leaked": true, "compromised": true,
-	"stolen": true, "updated": true, "required": true, "needed": true, "asked": true,
-	"requested": true, "remembered": true, "autofilled": true, "filled": true, "typed": true,
-	"entered": true, "shown": true, "hidden": true, "case-sensitive": true,
 }
 
 // commonWord reports whether x, less the punctuation a sentence puts
@@ -90,7 +81,6 @@ func percentage(x string) bool {
 	}
 	v, err := strconv.ParseFloat(n, 64)
 	return err == nil && v >= 0 && v <= 100 && n[0] >= '0' && n[0] <= '9'
-
 }
 
 // Quotes and brackets around a word, and the commas and stops after
@@ -134,7 +124,7 @@ func scrubNFKC(s string) (string, bool) {
 			sure, x := sub[1], sub[2]
 			// After words of how sure, only a word that looks like a
 			// password is one ("is just fine" is not).
-			if commonWord(x) || percentage(x) || participle(x) || !hasASCIIWord(x) ||
+			if commonWord(x) || percentage(x) || !hasASCIIWord(x) ||
 				sure != "" && !wordLike(strings.TrimRight(x, trailingPunct+"!?")) {
 				return m
 			}
