@@ -23,8 +23,9 @@
 // answer before it; "Expect: 100-continue" with a body over the limit
 // gets 100 Continue and then 413; a body declared over the limit gets its
 // 413 once 8 KiB of it has arrived. "Transfer-Encoding: identity", which
-// fasthttp takes as no body, is refused here with 501 as net/http does. Slack, Discord and the proxies that end
-// TLS send none of these. Where it is stricter: Content-Length beside chunked
+// fasthttp takes as no body, is refused here with 501 as net/http does.
+// Slack, Discord and the proxies that end TLS send none of these. Where it
+// is stricter: Content-Length beside chunked
 // closes the connection after the answer (net/http kept it, and served
 // what followed), and two Content-Length headers are refused.
 package fastserve
@@ -59,7 +60,7 @@ type Options struct {
 	// Default 64 KiB.
 	//
 	// Memory is spent on the bytes of a body a client sent, never on the
-	// length it declared (see readBody).
+	// length it declared (see body).
 	MaxBody int
 	// MaxConns bounds the connections open at once, idle kept ones
 	// included; one over it is answered 503 and closed. Default 16,384:
@@ -217,15 +218,13 @@ func (s *Server) serve(c *fasthttp.RequestCtx) {
 		s.reject(c, http.StatusRequestEntityTooLarge, "request body too large")
 		return
 	}
-	// A transfer coding other than chunked ("identity", "gzip") leaves
-	// the body's end unknown: fasthttp reads no body and would take the
-	// bytes that follow for the next request, which a proxy in front may
-	// have passed as this one's body. RFC 9112 asks for 501 and a closed
-	// connection.
-	// fasthttp takes "identity" for no body (or, beside a Content-Length,
-	// for that length) and keeps no such header; it refuses other codings
-	// itself. So any Transfer-Encoding line the client sent on a request
-	// that is not chunked is one of these, whatever the method.
+	// A transfer coding other than chunked leaves the body's end unknown.
+	// fasthttp refuses most itself, but takes "identity" for no body (or,
+	// beside a Content-Length, for that length) and keeps no such header:
+	// the bytes that follow, which a proxy in front may have passed as
+	// this request's body, would be served as the next request. So any
+	// Transfer-Encoding line on a request that is not chunked gets what
+	// RFC 9112 asks for: 501 and a closed connection.
 	if c.Request.Header.ContentLength() != -1 && hasHeaderLine(c.Request.Header.RawHeaders(), "transfer-encoding:") {
 		s.reject(c, http.StatusNotImplemented, "transfer coding not implemented")
 		return
