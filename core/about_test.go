@@ -161,7 +161,7 @@ func TestAboutTriesAreTheTerms(t *testing.T) {
 		}
 	}
 	var texts []string
-	for _, f := range []string{"testdata/eval/diagnosis.tsv", "testdata/eval/holdout.tsv", "testdata/eval/blind.tsv", "testdata/eval/blind7.tsv", "testdata/eval/blind8.tsv"} {
+	for _, f := range []string{"playbooks/phrasings/amazon-signin/diagnosis.tsv", "playbooks/phrasings/amazon-signin/holdout.tsv", "playbooks/phrasings/amazon-signin/blind.tsv", "playbooks/phrasings/amazon-signin/blind7.tsv", "playbooks/phrasings/amazon-signin/blind8.tsv"} {
 		for _, c := range loadEval(t, f) {
 			texts = append(texts, c.text)
 		}

@@ -96,7 +96,7 @@ func bigKB10k(b *testing.B) (*KB, []string) {
 
 func evalTexts(tb testing.TB) []string {
 	var out []string
-	for _, c := range loadEval(tb, "testdata/eval/diagnosis.tsv") {
+	for _, c := range loadEval(tb, "playbooks/phrasings/amazon-signin/diagnosis.tsv") {
 		out = append(out, c.text)
 	}
 	return out

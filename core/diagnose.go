@@ -15,7 +15,7 @@ type Match struct {
 	Score float64
 }
 
-// How diagnosis decides, tuned on core/testdata/eval (see eval_test.go).
+// How diagnosis decides, tuned on the evaluation sets (see eval_test.go).
 const (
 	maxMatches = 3
 	// closeRatio: a runner-up scoring at least this share of the best makes
@@ -134,6 +134,9 @@ type example struct {
 	topic int32 // global topic index, -1: out of scope
 	book  int32
 	vec   map[int32]float64
+	// learned: from a phrasing file. The classifier learns from it; the
+	// evidence search does not walk it (see buildEvidence).
+	learned bool
 }
 
 func newIndex(books []*Playbook) *index {
@@ -141,7 +144,7 @@ func newIndex(books []*Playbook) *index {
 	var exs []example
 	kwID := map[string]int32{}
 	var kwDistinct []string
-	add := func(book, topic int32, text string) {
+	add := func(book, topic int32, text string, learned bool) {
 		v := map[int32]float64{}
 		features(Normalize(text), func(f []byte, w float64) {
 			id, ok := ix.feats[string(f)]
@@ -152,7 +155,7 @@ func newIndex(books []*Playbook) *index {
 			v[id] = math.Max(v[id], w)
 		})
 		if len(v) > 0 {
-			exs = append(exs, example{topic, book, v})
+			exs = append(exs, example{topic, book, v, learned})
 		}
 	}
 	for bi, p := range books {
@@ -165,10 +168,13 @@ func newIndex(books []*Playbook) *index {
 			var kws []int32
 			for _, lang := range p.Languages {
 				for _, e := range t.Examples[lang] {
-					add(int32(bi), ti, e)
+					add(int32(bi), ti, e, false)
+				}
+				for _, e := range t.phrasings[lang] {
+					add(int32(bi), ti, e, true)
 				}
 				for _, k := range t.Keywords[lang] {
-					add(int32(bi), ti, k)
+					add(int32(bi), ti, k, false)
 					if nk := Normalize(k); nk != "" {
 						id, ok := kwID[nk]
 						if !ok {
@@ -179,13 +185,21 @@ func newIndex(books []*Playbook) *index {
 						kws = append(kws, id)
 					}
 				}
-				add(int32(bi), ti, t.Title[lang])
+				add(int32(bi), ti, t.Title[lang], false)
 			}
 			ix.keywords = append(ix.keywords, kws)
 		}
 		for _, lang := range p.Languages {
 			for _, e := range p.OutOfScope[lang] {
-				add(int32(bi), -1, e)
+				add(int32(bi), -1, e, false)
+			}
+			for _, e := range p.outPhrasings[lang] {
+				// Another service's trouble is about's to tell; learned,
+				// it only teaches that sign-in words are out of scope.
+				if p.About.excludes(Normalize(e)) {
+					continue
+				}
+				add(int32(bi), -1, e, true)
 			}
 		}
 	}
@@ -196,7 +210,7 @@ func newIndex(books []*Playbook) *index {
 			ix.packed[p] = id
 		}
 	}
-	ix.buildEvidence(exs)
+	ix.buildEvidence(slices.DeleteFunc(slices.Clone(exs), func(e example) bool { return e.learned }))
 	ix.trained = trainAll(exs, ix.books)
 	ix.pool.New = func() any {
 		s := &scratch{
@@ -228,7 +242,11 @@ func (ix *index) buildEvidence(exs []example) {
 	n := float64(len(exs)) + 1
 	ix.idf = make([]float32, len(ix.feats))
 	for f, d := range df {
-		ix.idf[f] = float32(math.Log(n / float64(d)))
+		// A feature only learned examples have says nothing here, like
+		// a word no example has.
+		if d > 0 {
+			ix.idf[f] = float32(math.Log(n / float64(d)))
+		}
 	}
 	ix.common = make([]bool, len(ix.feats))
 	limit := max(commonMinDF, len(exs)/commonShare)

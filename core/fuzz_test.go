@@ -27,7 +27,7 @@ func fuzzEngine(f *testing.F) *Engine {
 
 // seedTexts adds the evaluation set's phrasings to a text fuzz corpus.
 func seedTexts(f *testing.F) {
-	for _, c := range loadEval(f, "testdata/eval/diagnosis.tsv") {
+	for _, c := range loadEval(f, "playbooks/phrasings/amazon-signin/diagnosis.tsv") {
 		f.Add(c.text)
 	}
 	for _, s := range []string{"", " ", "help", "ヘルプ", "my password is Hunter2!x", "コードは 123456", "123 456",

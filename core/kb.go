@@ -8,7 +8,7 @@ import (
 	"sort"
 )
 
-//go:embed playbooks/*.yaml
+//go:embed playbooks/*.yaml playbooks/phrasings
 var embedded embed.FS
 
 // DefaultPlaybooks returns the playbooks shipped in the binary.

@@ -52,9 +52,14 @@ var (
 )
 
 // LoadDir loads and validates every *.yaml and *.yml file in dir of fsys,
-// sorted by name. It returns the playbooks that loaded cleanly and, joined,
+// sorted by name, with the phrasing files each lists. It returns the playbooks that loaded cleanly and, joined,
 // every problem found in the others, so that an author sees them all at once.
 func LoadDir(fsys fs.FS, dir string) ([]*Playbook, error) {
+	return loadDir(fsys, dir, nil)
+}
+
+// loadDir is LoadDir leaving out the phrasing files skip names.
+func loadDir(fsys fs.FS, dir string, skip func(name string) bool) ([]*Playbook, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read playbook directory %s: %w", dir, err)
@@ -78,6 +83,10 @@ func LoadDir(fsys fs.FS, dir string) ([]*Playbook, error) {
 		p, err := Parse(name, src)
 		if err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if perrs := addPhrasings(fsys, dir, p, skip); len(perrs) > 0 {
+			errs = append(errs, perrs...)
 			continue
 		}
 		if other, dup := seen[p.ID]; dup {
@@ -287,7 +296,7 @@ func (l *loader) list(parent, n *yaml.Node, field string, max int) List {
 
 func (l *loader) playbook(n *yaml.Node) *Playbook {
 	p := &Playbook{Source: l.file}
-	m := l.fields(n, "", "id", "languages", "title", "description", "contact", "about", "out_of_scope", "topics")
+	m := l.fields(n, "", "id", "languages", "title", "description", "contact", "about", "out_of_scope", "phrasings", "topics")
 	if m == nil {
 		return p
 	}
@@ -322,6 +331,7 @@ func (l *loader) playbook(n *yaml.Node) *Playbook {
 	p.Contact = l.text(n, m["contact"], "contact", true, MaxStepText)
 	p.OutOfScope = l.list(n, m["out_of_scope"], "out_of_scope", 500)
 	p.About = l.about(m["about"])
+	p.phrasings, p.phrasingsLine = l.patterns(m["phrasings"], "phrasings")
 	tn := m["topics"]
 	switch {
 	case tn == nil:
@@ -340,6 +350,28 @@ func (l *loader) playbook(n *yaml.Node) *Playbook {
 		}
 	}
 	return p
+}
+
+// patterns reads a list of file patterns (a single one may stand alone).
+func (l *loader) patterns(n *yaml.Node, field string) ([]string, int) {
+	if n == nil {
+		return nil, 0
+	}
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	var out []string
+	for i, item := range items {
+		f := field
+		if n.Kind == yaml.SequenceNode {
+			f = fmt.Sprintf("%s[%d]", field, i)
+		}
+		if s := l.str(n, item, f, true); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, n.Line
 }
 
 // about reads the about block: names (the subject), others (services

@@ -60,6 +60,12 @@ type Playbook struct {
 
 	steps   []*Step // every step of every topic, indexed by Step.index
 	byTopic map[string]*Topic
+	// phrasings are the patterns of the playbook's phrasing files, read by
+	// LoadDir (see phrasings.go); phrasingsLine is their line, for errors.
+	phrasings     []string
+	phrasingsLine int
+	// outPhrasings are the phrasing files' lines labelled none.
+	outPhrasings List
 }
 
 // Topic is one cause the person may have, with its walkthrough.
@@ -69,8 +75,11 @@ type Topic struct {
 	Summary  Text
 	Urgent   bool
 	Examples List
-	Keywords List
-	Steps    []*Step
+	// phrasings are what people wrote about this topic, from the
+	// playbook's phrasing files (see phrasings.go).
+	phrasings List
+	Keywords  List
+	Steps     []*Step
 
 	index    int
 	playbook *Playbook
@@ -119,6 +128,14 @@ func (p *Playbook) Lang(want, def string) string {
 
 // Topic returns the topic with the given ID, or nil.
 func (p *Playbook) Topic(id string) *Topic { return p.byTopic[id] }
+
+// OutOfScopePhrasings are the lines of the playbook's phrasing files
+// labelled none, by language.
+func (p *Playbook) OutOfScopePhrasings() List { return p.outPhrasings }
+
+// Phrasings are the lines of the playbook's phrasing files about t, by
+// language.
+func (t *Topic) Phrasings() List { return t.phrasings }
 
 // Playbook returns the playbook the topic belongs to.
 func (t *Topic) Playbook() *Playbook { return t.playbook }

@@ -16,7 +16,9 @@ var (
 	// ("123 456", "123-456").
 	otpPattern = regexp.MustCompile(`(^|[^\d.,:/])(\d{3}[ \-]?\d{3}|\d{7,8})($|[^\d.,:/])`)
 	// "code is 1234", "コードは 1234", "pin: 0000".
-	codeIsPattern = regexp.MustCompile(`(?i)(code|コード|pin|otp|暗証番号)\s*(is|was|=|:|は|が)?\s*(\d{4,8})\b`)
+	// An error code ("エラーコード: 7031", "error code 1234") names what
+	// went wrong, not a secret: group 1 tells it.
+	codeIsPattern = regexp.MustCompile(`(?i)(error\s*|エラー\s*)?(code|コード|pin|otp|暗証番号)\s*(is|was|=|:|は|が)?\s*(\d{4,8})\b`)
 	// "password is X", "pw: X", "パスワードは X": X is the secret.
 	// X is a run of printable ASCII without quotes: in Japanese the word
 	// after it follows with no space ("パスワードはabc12345です"). Words
@@ -48,6 +50,7 @@ var commonWords = map[string]bool{
 	"stolen": true, "updated": true, "required": true, "needed": true, "asked": true,
 	"requested": true, "remembered": true, "autofilled": true, "filled": true, "typed": true,
 	"entered": true, "shown": true, "hidden": true, "case-sensitive": true,
+	"blank": true, "empty": true,
 }
 
 // sureWords say how sure or how much, after "my password is": "the
@@ -139,7 +142,10 @@ func scrubNFKC(s string) (string, bool) {
 		if run >= 4 {
 			s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 				sub := codeIsPattern.FindStringSubmatch(m)
-				return strings.TrimSuffix(m, sub[3]) + redacted
+				if sub[1] != "" {
+					return m
+				}
+				return strings.TrimSuffix(m, sub[4]) + redacted
 			})
 		}
 		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")

@@ -75,7 +75,10 @@ func scrubReference(text string) (string, bool) {
 	if strings.ContainsAny(s, "0123456789") {
 		s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := codeIsPattern.FindStringSubmatch(m)
-			return strings.TrimSuffix(m, sub[3]) + redacted
+			if sub[1] != "" {
+				return m // an error code
+			}
+			return strings.TrimSuffix(m, sub[4]) + redacted
 		})
 		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")
 	}
@@ -106,13 +109,15 @@ func TestScrubMatchesReference(t *testing.T) {
 	}
 }
 
-// TestEvalPhrasingsHoldNoSecrets: the 1,550 phrasings of real problems in
-// testdata/eval hold no password and no code, so none may be redacted or
+// TestEvalPhrasingsHoldNoSecrets: the phrasings of real problems in
+// the shipped phrasing files and testdata/eval hold no password and no code, so none may be redacted or
 // warned about. Before this test, ten were: "my password is wrong," (the
 // comma made "wrong," no common word) and quoted words such as
 // "new sign-in from Windows" (the quotes counted as symbols).
 func TestEvalPhrasingsHoldNoSecrets(t *testing.T) {
-	files, err := filepath.Glob("testdata/eval/*.tsv")
+	files, err := filepath.Glob("playbooks/phrasings/*/*.tsv")
+	more, _ := filepath.Glob("testdata/eval/*.tsv")
+	files = append(files, more...)
 	if err != nil || len(files) < 6 {
 		t.Fatalf("eval files: %v, %v", files, err)
 	}

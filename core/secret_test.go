@@ -58,6 +58,12 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"the password is locked", ""},
 		{"Amazon's sign-in page doesn't load", ""},
 		{"Dear Sir/Madam, my account is locked", ""},
+		// Error codes name what went wrong; a blank password is none.
+		{"Prime Videoで「エラーコード: 7031」ってでる", ""},
+		{"it shows error code 1234 on the sign-in page", ""},
+		{"the saved password is blank now", ""},
+		{"エラーが出て、コードは 482913 です", "482913"},
+		{"error, the code is 4821", "4821"},
 		{"on iOS/Android both", ""},
 		{"tried P@ss/Word1 twice", "P@ss/Word1"},
 		{"<@U024BE7LH> can you help, amazon login broken", ""},

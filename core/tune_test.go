@@ -19,9 +19,9 @@ func TestTune(t *testing.T) {
 	if os.Getenv("KAIKETSU_TUNE") == "" {
 		t.Skip("set KAIKETSU_TUNE=1 to explore the diagnosis tunables")
 	}
-	main := loadEval(t, "testdata/eval/diagnosis.tsv")
-	hold := loadEval(t, "testdata/eval/holdout.tsv")
-	blind := loadEval(t, "testdata/eval/blind.tsv")
+	main := loadEval(t, "playbooks/phrasings/amazon-signin/diagnosis.tsv")
+	hold := loadEval(t, "playbooks/phrasings/amazon-signin/holdout.tsv")
+	blind := loadEval(t, "playbooks/phrasings/amazon-signin/blind.tsv")
 	defer func(a, b, c float64) { oosMargin, oosWeight, averageFrom = a, b, c }(oosMargin, oosWeight, averageFrom)
 	for _, af := range []float64{0, 0.5, 0.25} {
 		for _, ow := range []float64{0.3, 0.5, 1} {

@@ -40,6 +40,14 @@ type countedConn struct {
 	closed atomic.Bool
 }
 
+// CloseWrite half-closes a TCP connection (see linger).
+func (c *countedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
 func (c *countedConn) Close() error {
 	if !c.closed.Swap(true) {
 		c.l.open.Add(-1)

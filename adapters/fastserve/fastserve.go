@@ -53,10 +53,8 @@ import (
 // Options are the server's limits; zero values take the defaults below.
 type Options struct {
 	// MaxBody is the largest request body read; a longer one is answered
-	// 413 before any handler runs, and the connection closed with the
-	// rest of the body unread (the client may see a reset rather than
-	// the 413). Set it above the handlers' own limit for them to answer bodies a
-	// little over it: read whole, the answer reaches the client.
+	// 413 before any handler runs, and the connection closed once the
+	// client has had the time to read it (see linger).
 	// Default 64 KiB.
 	//
 	// Memory is spent on the bytes of a body a client sent, never on the
@@ -157,8 +155,11 @@ func New(h http.Handler, opt Options) *Server {
 		ReadTimeout:           opt.ReadTimeout,
 		WriteTimeout:          opt.WriteTimeout,
 		IdleTimeout:           opt.IdleTimeout,
-		MaxRequestBodySize:    opt.MaxBody,
-		StreamRequestBody:     true,
+		// serve refuses a body over MaxBody itself, declared or as it
+		// arrives, so that the 413 lingers (see linger); fasthttp's own
+		// refusal, which closes at once, is left for absurd lengths.
+		MaxRequestBodySize: 1 << 30,
+		StreamRequestBody:  true,
 		// The cap is kept by the listener (patientListener); fasthttp's
 		// own is only a backstop.
 		Concurrency:                  opt.MaxConns + 1024,
@@ -550,6 +551,37 @@ func (s *Server) panicked(c *fasthttp.RequestCtx, r *http.Request, p any) {
 	c.SetConnectionClose()
 }
 
+// A 413 leaves the rest of the body unread. Closed at once, a connection
+// with unread bytes is reset, and a client still sending (most do: they
+// write the whole body before they read) may lose the 413 to the reset and
+// see only "connection reset". So, as net/http does, the server sends its
+// answer, shuts down its sending side (the client reads the 413 and then
+// the end of the stream) and reads and drops what still comes, up to a
+// bound, until the client stops or a short while has passed; then closes.
+const (
+	lingerTime  = 500 * time.Millisecond
+	lingerBytes = 256 << 10
+)
+
+// linger is the hijack handler of a 413: it sends answer on hc, then
+// lingers; raw is the connection under hc, for the half-close.
+func linger(raw, hc net.Conn, answer *fasthttp.Response) {
+	hc.SetWriteDeadline(time.Now().Add(lingerTime))
+	if _, err := answer.WriteTo(hc); err != nil {
+		return
+	}
+	if cw, ok := raw.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	end := time.Now().Add(lingerTime)
+	hc.SetReadDeadline(end)
+	// Past the bound, the rest waits in the buffers until the time is up:
+	// the client has that long to read the answer before the reset.
+	if n, _ := io.CopyN(io.Discard, hc, lingerBytes); n == lingerBytes {
+		time.Sleep(time.Until(end))
+	}
+}
+
 // transportError answers a request the server could not read.
 func (s *Server) transportError(c *fasthttp.RequestCtx, err error) {
 	var small *fasthttp.ErrSmallBuffer
@@ -581,6 +613,18 @@ func (s *Server) transportError(c *fasthttp.RequestCtx, err error) {
 func (s *Server) reject(c *fasthttp.RequestCtx, status int, msg string) {
 	c.Error(msg, status)
 	c.SetConnectionClose()
+	if status == http.StatusRequestEntityTooLarge {
+		// fasthttp closes at once after a response saying "Connection:
+		// close", hijack or not: linger sends this one itself.
+		answer := fasthttp.AcquireResponse()
+		c.Response.CopyTo(answer)
+		raw := c.Conn()
+		c.HijackSetNoResponse(true)
+		c.Hijack(func(hc net.Conn) {
+			defer fasthttp.ReleaseResponse(answer)
+			linger(raw, hc, answer)
+		})
+	}
 	if s.opt.Rejected == nil {
 		return
 	}

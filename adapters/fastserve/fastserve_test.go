@@ -744,3 +744,27 @@ func TestConnectionCap(t *testing.T) {
 		t.Errorf("after one closed: status %d, want 200", resp.StatusCode)
 	}
 }
+
+// TestOversizedBodyGets413: a client sending a body far over the limit,
+// declared or chunked, reads the 413 rather than a reset: the server
+// lingers, reading what still comes, before it closes.
+func TestOversizedBodyGets413(t *testing.T) {
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("the handler ran for a body over the limit")
+	}), Options{MaxBody: 64 << 10})
+	big := bytes.Repeat([]byte("x"), 1<<20)
+	for i := range 20 {
+		var body io.Reader = bytes.NewReader(big)
+		if i%2 == 1 {
+			body = io.MultiReader(bytes.NewReader(big)) // no length: chunked
+		}
+		resp, err := http.Post(base+"/slack/commands", "application/x-www-form-urlencoded", body)
+		if err != nil {
+			t.Fatalf("request %d (chunked %v): %v, want a 413", i, i%2 == 1, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Fatalf("request %d: status %d, want 413", i, resp.StatusCode)
+		}
+	}
+}

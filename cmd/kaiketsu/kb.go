@@ -103,14 +103,25 @@ func kbList(env *cliEnv, args []string) error {
 	}
 	for _, p := range kb.Playbooks() {
 		pl := p.Lang(l, cfg.DefaultLang)
-		fmt.Fprintf(env.stdout, "%s\t%s\t[%s]\t%s\n", p.ID, p.Title.Get(pl, cfg.DefaultLang), strings.Join(p.Languages, ","), p.Source)
+		fmt.Fprintf(env.stdout, "%s\t%s\t[%s]\t%s\t%d out-of-scope examples and phrasings\n", p.ID, p.Title.Get(pl, cfg.DefaultLang),
+			strings.Join(p.Languages, ","), p.Source, count(p.OutOfScope)+count(p.OutOfScopePhrasings()))
 		for _, t := range p.Topics {
 			urgent := ""
 			if t.Urgent {
 				urgent = " (urgent)"
 			}
-			fmt.Fprintf(env.stdout, "  %s\t%s%s\t%d steps\n", t.ID, t.Title.Get(pl, cfg.DefaultLang), urgent, len(t.Steps))
+			fmt.Fprintf(env.stdout, "  %s\t%s%s\t%d steps, %d examples, %d phrasings\n", t.ID, t.Title.Get(pl, cfg.DefaultLang), urgent,
+				len(t.Steps), count(t.Examples), count(t.Phrasings()))
 		}
 	}
 	return nil
+}
+
+// count is the number of texts in l, every language together.
+func count(l core.List) int {
+	n := 0
+	for _, texts := range l {
+		n += len(texts)
+	}
+	return n
 }

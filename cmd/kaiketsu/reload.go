@@ -43,25 +43,37 @@ type fileState struct {
 	mtime int64
 }
 
-// snapshot reads the state of the playbook files in dir; a directory that
-// cannot be read is a state of its own (nil), so that its return is seen.
+// snapshot reads the state of the playbook files in dir and of the
+// phrasing files (*.tsv) anywhere below it; a directory that cannot be
+// read is a state of its own (nil), so that its return is seen.
 func snapshot(dir string) dirState {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	if _, err := os.ReadDir(dir); err != nil {
 		return nil
 	}
 	s := dirState{}
-	for _, e := range entries {
+	filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable below dir: the next poll sees it back
+		}
+		if e.IsDir() {
+			if path != dir && strings.HasPrefix(e.Name(), ".") {
+				return filepath.SkipDir // .git and the like
+			}
+			return nil
+		}
 		ext := filepath.Ext(e.Name())
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
-			continue
+		top := filepath.Dir(path) == filepath.Clean(dir)
+		if !(top && (ext == ".yaml" || ext == ".yml")) && ext != ".tsv" {
+			return nil
 		}
 		info, err := e.Info()
 		if err != nil {
-			continue // removed while listing: the next poll sees it gone
+			return nil // removed while listing: the next poll sees it gone
 		}
-		s[e.Name()] = fileState{info.Size(), info.ModTime().UnixNano()}
-	}
+		rel, _ := filepath.Rel(dir, path)
+		s[rel] = fileState{info.Size(), info.ModTime().UnixNano()}
+		return nil
+	})
 	return s
 }
 

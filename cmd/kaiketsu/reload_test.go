@@ -216,3 +216,39 @@ func TestReloadRunsOnTimerAndSIGHUP(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestReloadSeesPhrasingFiles: a team playbook's phrasing files, in a
+// directory below KAIKETSU_KB_DIR, are watched as the playbooks are: a
+// broken line is rejected with its file:line, a good edit is swapped in.
+func TestReloadSeesPhrasingFiles(t *testing.T) {
+	dir := t.TempDir()
+	book := strings.Replace(vpnPlaybook("v1"), "languages: [en]\n", "languages: [en]\nphrasings: [phrasings/*.tsv]\n", 1)
+	writeFile(t, filepath.Join(dir, "office-vpn.yaml"), book)
+	if err := os.Mkdir(filepath.Join(dir, "phrasings"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tsv := filepath.Join(dir, "phrasings", "chat-log.tsv")
+	writeFile(t, tsv, "lang\ttopic\ttext\nen\tvpn-down\tmy tunnel to the office is dead\n")
+	eng := vpnEngine(t, dir)
+	var logs syncBuffer
+	r := newReloader(dir, eng, slog.New(slog.NewJSONHandler(&logs, nil)), nil)
+	good := eng.KB()
+
+	writeFile(t, tsv, "lang\ttopic\ttext\nen\tvpn-down\tmy tunnel to the office is dead\nen\tvpn-slow\tthe vpn crawls\n")
+	r.poll()
+	if !r.poll() {
+		t.Fatal("a settled change to a phrasing file was not loaded")
+	}
+	if eng.KB() != good {
+		t.Fatal("a phrasing file naming an unknown topic replaced the playbooks")
+	}
+	if !strings.Contains(logs.String(), filepath.Join("phrasings", "chat-log.tsv")+":3") || !strings.Contains(logs.String(), `\"vpn-slow\" is not a topic`) {
+		t.Errorf("log does not locate the error at phrasings/chat-log.tsv:3:\n%s", logs.String())
+	}
+
+	writeFile(t, tsv, "lang\ttopic\ttext\nen\tvpn-down\tmy tunnel to the office is dead\nen\tnone\tthe printer on floor 3 is jammed\n")
+	r.poll()
+	if !r.poll() || eng.KB() == good {
+		t.Fatal("a good edit to a phrasing file was not swapped in")
+	}
+}

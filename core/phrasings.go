@@ -1,0 +1,165 @@
+package core
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"unicode/utf8"
+)
+
+// Phrasing files hold what people actually wrote, each line labelled with
+// the topic it was about or "none": a support team's log of real requests,
+// or phrasings written independently of the playbook. They teach diagnosis
+// the way people describe their trouble, which a playbook's hand-written
+// examples cover only in part (on phrasings never seen, training on the
+// other files' phrasings raised the share diagnosed right from about 86%
+// to 97%: core/eval_test.go). A playbook lists them with `phrasings:`,
+// paths or patterns relative to its own directory:
+//
+//	phrasings: [phrasings/amazon-signin/*.tsv]
+//
+// Each file is UTF-8 text, tab-separated, its first line the header
+// "lang<TAB>topic<TAB>text"; then one phrasing a line: a language of the
+// playbook, a topic id or "none" (out of scope), the text. Lines starting
+// with # and blank lines are skipped.
+
+// phrasingHeader is the first line of every phrasing file.
+const phrasingHeader = "lang\ttopic\ttext"
+
+// maxPhrasing is the longest phrasing, in characters: a long message, not
+// a document.
+const maxPhrasing = 1000
+
+// maxPhrasingFiles bounds what one playbook's patterns may bring in.
+const maxPhrasingFiles = 1000
+
+// addPhrasings reads the phrasing files p lists (relative to dir in fsys)
+// into its topics' examples and its out-of-scope list. skip, when not nil,
+// leaves out the files it names (the evaluation holds each file out in
+// turn). Every problem is returned, each naming its file and line.
+func addPhrasings(fsys fs.FS, dir string, p *Playbook, skip func(name string) bool) []error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, pattern := range p.phrasings {
+		field := fmt.Sprintf("phrasings[%d]", i)
+		bad := func(msg string) {
+			errs = append(errs, &LoadError{File: p.Source, Line: p.phrasingsLine, Field: field, Msg: msg})
+		}
+		if path.IsAbs(pattern) || strings.Contains(pattern, `\`) {
+			bad(fmt.Sprintf("%q must be a path relative to the playbook's directory, with / between names", pattern))
+			continue
+		}
+		names, err := fs.Glob(fsys, path.Join(dir, pattern))
+		switch {
+		case err != nil:
+			bad(fmt.Sprintf("%q is not a valid pattern: %v", pattern, err))
+			continue
+		case len(names) == 0:
+			bad(fmt.Sprintf("%q matches no file", pattern))
+			continue
+		}
+		for _, name := range names {
+			if seen[name] || (skip != nil && skip(name)) {
+				continue
+			}
+			seen[name] = true
+			if len(seen) > maxPhrasingFiles {
+				bad(fmt.Sprintf("more than %d phrasing files", maxPhrasingFiles))
+				return errs
+			}
+			src, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("read phrasings %s: %w", name, err))
+				continue
+			}
+			errs = append(errs, parsePhrasings(name, src, p)...)
+		}
+	}
+	return errs
+}
+
+// parsePhrasings adds the phrasings of one file to p. Nothing of a file
+// with a problem is added.
+func parsePhrasings(file string, src []byte, p *Playbook) []error {
+	if len(src) > maxFileSize {
+		return []error{&LoadError{File: file, Msg: fmt.Sprintf("file is larger than %d bytes", maxFileSize)}}
+	}
+	if !utf8.Valid(src) {
+		return []error{&LoadError{File: file, Msg: "file is not valid UTF-8"}}
+	}
+	type phrasing struct{ lang, topic, text string }
+	var (
+		errs []error
+		got  []phrasing
+	)
+	bad := func(line int, field, format string, args ...any) {
+		errs = append(errs, &LoadError{File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(nil, maxFileSize)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		if n == 1 {
+			if line != phrasingHeader {
+				bad(1, "", "the first line must be the header %q (tab-separated)", phrasingHeader)
+				return errs
+			}
+			continue
+		}
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) != 3 {
+			bad(n, "", "has %d tab-separated columns, want 3: lang, topic, text", len(cols))
+			continue
+		}
+		ph := phrasing{strings.TrimSpace(cols[0]), strings.TrimSpace(cols[1]), strings.TrimSpace(cols[2])}
+		ok := true
+		if !contains(p.Languages, ph.lang) {
+			bad(n, "lang", "%q is not one of the playbook's languages %v", ph.lang, p.Languages)
+			ok = false
+		}
+		if ph.topic != "none" && p.byTopic[ph.topic] == nil {
+			bad(n, "topic", "%q is not a topic of playbook %q (or none, for out of scope)", ph.topic, p.ID)
+			ok = false
+		}
+		switch {
+		case ph.text == "":
+			bad(n, "text", "must not be empty")
+			ok = false
+		case utf8.RuneCountInString(ph.text) > maxPhrasing:
+			bad(n, "text", "is longer than %d characters", maxPhrasing)
+			ok = false
+		}
+		if ok {
+			got = append(got, ph)
+		}
+	}
+	if n == 0 {
+		bad(1, "", "file is empty: the first line must be the header %q", phrasingHeader)
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	for _, ph := range got {
+		if ph.topic == "none" {
+			if p.outPhrasings == nil {
+				p.outPhrasings = List{}
+			}
+			p.outPhrasings[ph.lang] = append(p.outPhrasings[ph.lang], ph.text)
+			continue
+		}
+		t := p.byTopic[ph.topic]
+		if t.phrasings == nil {
+			t.phrasings = List{}
+		}
+		t.phrasings[ph.lang] = append(t.phrasings[ph.lang], ph.text)
+	}
+	return nil
+}
