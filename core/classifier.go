@@ -75,8 +75,11 @@ func trainLinear(exs []example, bm *bookModel, epochs int) *linear {
 	samples := make([]sample, len(exs))
 	for i, e := range exs {
 		y := bm.n
-		if e.topic >= 0 {
+		switch {
+		case e.topic >= 0:
 			y = int(e.topic) - bm.first
+		case e.topic == generalTopic:
+			y = -1 // every topic alike (see below)
 		}
 		norm := math.Sqrt(sumSquares(e.vec))
 		s := sample{y: y}
@@ -128,7 +131,16 @@ func trainLinear(exs []example, bm *bookModel, epochs int) *linear {
 				}
 			}
 			softmax(logits)
-			logits[s.y] -= 1 // gradient of the loss for each class
+			// The gradient of the loss for each class. A general example's
+			// target is every topic alike and not out of scope: its words
+			// learn to point at no topic in particular.
+			if s.y < 0 {
+				for c := range bm.n {
+					logits[c] -= 1 / float64(bm.n)
+				}
+			} else {
+				logits[s.y] -= 1
+			}
 			if s.y == bm.n {
 				for c := range logits {
 					logits[c] *= oosWeight

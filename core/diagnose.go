@@ -130,8 +130,12 @@ type scratch struct {
 }
 
 // example is a training text turned into features.
+// generalTopic is the topic of an example of the book's trouble with no
+// cause in particular (Playbook.General).
+const generalTopic = -2
+
 type example struct {
-	topic int32 // global topic index, -1: out of scope
+	topic int32 // global topic index, -1: out of scope, generalTopic
 	book  int32
 	vec   map[int32]float64
 	// learned: from a phrasing file. The classifier learns from it; the
@@ -192,6 +196,9 @@ func newIndex(books []*Playbook) *index {
 		for _, lang := range p.Languages {
 			for _, e := range p.OutOfScope[lang] {
 				add(int32(bi), -1, e, false)
+			}
+			for _, e := range slices.Concat(p.General[lang], p.generalPhrasings[lang]) {
+				add(int32(bi), generalTopic, e, true)
 			}
 			for _, e := range p.outPhrasings[lang] {
 				// Another service's trouble is about's to tell; learned,

@@ -296,7 +296,7 @@ func (l *loader) list(parent, n *yaml.Node, field string, max int) List {
 
 func (l *loader) playbook(n *yaml.Node) *Playbook {
 	p := &Playbook{Source: l.file}
-	m := l.fields(n, "", "id", "languages", "title", "description", "contact", "about", "out_of_scope", "phrasings", "topics")
+	m := l.fields(n, "", "id", "languages", "title", "description", "contact", "about", "out_of_scope", "general", "phrasings", "topics")
 	if m == nil {
 		return p
 	}
@@ -330,6 +330,7 @@ func (l *loader) playbook(n *yaml.Node) *Playbook {
 	p.Description = l.text(n, m["description"], "description", false, MaxSummary)
 	p.Contact = l.text(n, m["contact"], "contact", true, MaxStepText)
 	p.OutOfScope = l.list(n, m["out_of_scope"], "out_of_scope", 500)
+	p.General = l.list(n, m["general"], "general", 500)
 	p.About = l.about(m["about"])
 	p.phrasings, p.phrasingsLine = l.patterns(m["phrasings"], "phrasings")
 	tn := m["topics"]

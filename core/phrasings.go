@@ -23,7 +23,8 @@ import (
 //
 // Each file is UTF-8 text, tab-separated, its first line the header
 // "lang<TAB>topic<TAB>text"; then one phrasing a line: a language of the
-// playbook, a topic id or "none" (out of scope), the text. Lines starting
+// playbook, a topic id, "none" (out of scope) or "general" (the playbook's
+// trouble, no cause in particular: see Playbook.General), the text. Lines starting
 // with # and blank lines are skipped.
 
 // phrasingHeader is the first line of every phrasing file.
@@ -125,8 +126,8 @@ func parsePhrasings(file string, src []byte, p *Playbook) []error {
 			bad(n, "lang", "%q is not one of the playbook's languages %v", ph.lang, p.Languages)
 			ok = false
 		}
-		if ph.topic != "none" && p.byTopic[ph.topic] == nil {
-			bad(n, "topic", "%q is not a topic of playbook %q (or none, for out of scope)", ph.topic, p.ID)
+		if ph.topic != "none" && ph.topic != "general" && p.byTopic[ph.topic] == nil {
+			bad(n, "topic", "%q is not a topic of playbook %q (nor none, for out of scope, nor general, for no cause in particular)", ph.topic, p.ID)
 			ok = false
 		}
 		switch {
@@ -148,11 +149,18 @@ func parsePhrasings(file string, src []byte, p *Playbook) []error {
 		return errs
 	}
 	for _, ph := range got {
-		if ph.topic == "none" {
+		switch ph.topic {
+		case "none":
 			if p.outPhrasings == nil {
 				p.outPhrasings = List{}
 			}
 			p.outPhrasings[ph.lang] = append(p.outPhrasings[ph.lang], ph.text)
+			continue
+		case "general":
+			if p.generalPhrasings == nil {
+				p.generalPhrasings = List{}
+			}
+			p.generalPhrasings[ph.lang] = append(p.generalPhrasings[ph.lang], ph.text)
 			continue
 		}
 		t := p.byTopic[ph.topic]

@@ -30,7 +30,7 @@ func TestPhrasingsLoad(t *testing.T) {
 	fsys := fstest.MapFS{
 		"office-vpn.yaml": {Data: []byte(phrasedBook)},
 		"phrasings/a.tsv": {Data: []byte("lang\ttopic\ttext\n# from the help channel\n\nen\tvpn-down\tmy tunnel to the office is dead\r\nja\tvpn-down\t社外からつながらない\nen\tnone\tthe printer is jammed\n")},
-		"phrasings/b.tsv": {Data: []byte("lang\ttopic\ttext\nen\tvpn-down\tvpn says handshake failed\n")},
+		"phrasings/b.tsv": {Data: []byte("lang\ttopic\ttext\nen\tvpn-down\tvpn says handshake failed\nen\tgeneral\tthe vpn is broken\n")},
 	}
 	books, err := core.LoadDir(fsys, ".")
 	if err != nil {

@@ -48,6 +48,11 @@ type Playbook struct {
 	// OutOfScope holds phrasings this playbook does not cover; diagnosis
 	// uses them as negative examples.
 	OutOfScope List
+	// General holds phrasings of the playbook's trouble that name no
+	// cause ("I can't sign in"): diagnosis learns that their words point
+	// at no topic in particular, so such a message is answered with the
+	// causes to choose from rather than one of them at a guess.
+	General List
 	// About names the playbook's subject and other services people
 	// confuse with it; nil when the playbook does not say.
 	About *About
@@ -64,8 +69,9 @@ type Playbook struct {
 	// LoadDir (see phrasings.go); phrasingsLine is their line, for errors.
 	phrasings     []string
 	phrasingsLine int
-	// outPhrasings are the phrasing files' lines labelled none.
-	outPhrasings List
+	// outPhrasings and generalPhrasings are the phrasing files' lines
+	// labelled none and general.
+	outPhrasings, generalPhrasings List
 }
 
 // Topic is one cause the person may have, with its walkthrough.
