@@ -216,7 +216,7 @@ func (s *Server) serve(c *fasthttp.RequestCtx) {
 		return
 	}
 	if r.ContentLength > int64(s.opt.MaxBody) {
-		s.reject(c, http.StatusRequestEntityTooLarge, "request body too large")
+		s.tooLarge(c)
 		return
 	}
 	// A transfer coding other than chunked leaves the body's end unknown.
@@ -234,7 +234,7 @@ func (s *Server) serve(c *fasthttp.RequestCtx) {
 	defer b.release()
 	if err := b.readFrom(c.RequestBodyStream(), s.opt.MaxBody); err != nil {
 		if errors.Is(err, errBodyTooLarge) {
-			s.reject(c, http.StatusRequestEntityTooLarge, "request body too large")
+			s.tooLarge(c)
 			return
 		}
 		s.transportError(c, err)
@@ -563,6 +563,21 @@ const (
 	lingerBytes = 256 << 10
 )
 
+// tooLarge refuses, from the handler, a body over the limit, and lingers.
+func (s *Server) tooLarge(c *fasthttp.RequestCtx) {
+	s.reject(c, http.StatusRequestEntityTooLarge, "request body too large")
+	// fasthttp closes at once after a response saying "Connection:
+	// close", hijack or not: linger sends this one itself.
+	answer := fasthttp.AcquireResponse()
+	c.Response.CopyTo(answer)
+	raw := c.Conn()
+	c.HijackSetNoResponse(true)
+	c.Hijack(func(hc net.Conn) {
+		defer fasthttp.ReleaseResponse(answer)
+		linger(raw, hc, answer)
+	})
+}
+
 // linger is the hijack handler of a 413: it sends answer on hc, then
 // lingers; raw is the connection under hc, for the half-close.
 func linger(raw, hc net.Conn, answer *fasthttp.Response) {
@@ -613,18 +628,6 @@ func (s *Server) transportError(c *fasthttp.RequestCtx, err error) {
 func (s *Server) reject(c *fasthttp.RequestCtx, status int, msg string) {
 	c.Error(msg, status)
 	c.SetConnectionClose()
-	if status == http.StatusRequestEntityTooLarge {
-		// fasthttp closes at once after a response saying "Connection:
-		// close", hijack or not: linger sends this one itself.
-		answer := fasthttp.AcquireResponse()
-		c.Response.CopyTo(answer)
-		raw := c.Conn()
-		c.HijackSetNoResponse(true)
-		c.Hijack(func(hc net.Conn) {
-			defer fasthttp.ReleaseResponse(answer)
-			linger(raw, hc, answer)
-		})
-	}
 	if s.opt.Rejected == nil {
 		return
 	}
