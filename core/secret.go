@@ -17,8 +17,8 @@ var (
 	otpPattern = regexp.MustCompile(`(^|[^\d.,:/])(\d{3}[ \-]?\d{3}|\d{7,8})($|[^\d.,:/])`)
 	// "code is 1234", "コードは 1234", "pin: 0000".
 	// An error code ("エラーコード: 7031", "error code 1234") names what
-	// went wrong, not a secret: group 1 tells it.
-	codeIsPattern = regexp.MustCompile(`(?i)(error\s*|エラー\s*)?(code|コード|pin|otp|暗証番号)\s*(is|was|=|:|は|が)?\s*(\d{4,8})\b`)
+	// went wrong, not a secret: group 1 tells it (an "error PIN" is a PIN).
+	codeIsPattern = regexp.MustCompile(`(?i)(error\s*code|エラー\s*コード|(?:code|コード|pin|otp|暗証番号))\s*(is|was|=|:|は|が)?\s*(\d{4,8})\b`)
 	// "password is X", "pw: X", "パスワードは X": X is the secret.
 	// X is a run of printable ASCII without quotes: in Japanese the word
 	// after it follows with no space ("パスワードはabc12345です"). Words
@@ -142,10 +142,10 @@ func scrubNFKC(s string) (string, bool) {
 		if run >= 4 {
 			s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 				sub := codeIsPattern.FindStringSubmatch(m)
-				if sub[1] != "" {
+				if errorCode(sub[1]) {
 					return m
 				}
-				return strings.TrimSuffix(m, sub[4]) + redacted
+				return strings.TrimSuffix(m, sub[3]) + redacted
 			})
 		}
 		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")
@@ -172,6 +172,12 @@ func scrubNFKC(s string) (string, bool) {
 		}
 	}
 	return s, s != orig
+}
+
+// errorCode reports whether the word before a number is "error code".
+func errorCode(word string) bool {
+	w := strings.ToLower(word)
+	return strings.HasPrefix(w, "error") || strings.HasPrefix(w, "エラー")
 }
 
 // redactVerbless redacts the X of passwordAsPattern and passwordJAPattern

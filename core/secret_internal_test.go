@@ -75,10 +75,10 @@ func scrubReference(text string) (string, bool) {
 	if strings.ContainsAny(s, "0123456789") {
 		s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := codeIsPattern.FindStringSubmatch(m)
-			if sub[1] != "" {
-				return m // an error code
+			if errorCode(sub[1]) {
+				return m
 			}
-			return strings.TrimSuffix(m, sub[4]) + redacted
+			return strings.TrimSuffix(m, sub[3]) + redacted
 		})
 		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")
 	}
