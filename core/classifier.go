@@ -6,9 +6,10 @@ import "math"
 // shuffling), so a playbook always diagnoses the same way.
 const (
 	// trainBudget caps examples x classes x epochs over all playbooks, so
-	// that loading (and reloading) stays well under a second. A knowledge
-	// base too large for it relies on evidence alone.
-	trainBudget = 8_000_000
+	// that loading (and reloading) takes about a second at most. Learned
+	// phrasings past it are thinned (see trainAll); a knowledge base whose
+	// hand-written examples alone exceed it relies on evidence alone.
+	trainBudget = 4_000_000
 	maxEpochs   = 60
 	minEpochs   = 8
 	learnRate   = 0.5
@@ -39,6 +40,7 @@ type linear struct {
 // is scored by probability or every one by evidence, so that their matches
 // compare.
 func trainAll(exs []example, books []*bookModel) bool {
+	exs = thinLearned(exs, books)
 	byBook := make([][]example, len(books))
 	for _, e := range exs {
 		byBook[e.book] = append(byBook[e.book], e)
@@ -58,6 +60,41 @@ func trainAll(exs []example, books []*bookModel) bool {
 		}
 	}
 	return true
+}
+
+// thinLearned keeps every hand-written example and as many of the learned
+// ones (phrasing files) as the training budget allows at minEpochs, spread
+// evenly over each book's: a team's large phrasing files make training
+// fewer epochs and then use part of them, rather than switch the
+// classifier off for every playbook.
+func thinLearned(exs []example, books []*bookModel) []example {
+	hand, learned := 0, 0
+	for _, e := range exs {
+		c := books[e.book].n + 1
+		if e.learned {
+			learned += c
+		} else {
+			hand += c
+		}
+	}
+	room := trainBudget/minEpochs - hand
+	if learned <= room || learned == 0 {
+		return exs
+	}
+	keep := max(float64(room), 0) / float64(learned)
+	out := make([]example, 0, len(exs))
+	seen := make([]int, len(books)) // learned examples of each book so far
+	for _, e := range exs {
+		if e.learned {
+			j := seen[e.book]
+			seen[e.book]++
+			if math.Floor(float64(j+1)*keep) == math.Floor(float64(j)*keep) {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // trainLinear fits the classifier for book bm on its examples.

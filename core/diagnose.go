@@ -129,17 +129,17 @@ type scratch struct {
 	norm     []byte // the normalized text
 }
 
-// example is a training text turned into features.
 // generalTopic is the topic of an example of the book's trouble with no
 // cause in particular (Playbook.General).
 const generalTopic = -2
 
+// example is a training text turned into features.
 type example struct {
 	topic int32 // global topic index, -1: out of scope, generalTopic
 	book  int32
 	vec   map[int32]float64
-	// learned: from a phrasing file. The classifier learns from it; the
-	// evidence search does not walk it (see buildEvidence).
+	// learned: from a phrasing file or general. The classifier learns
+	// from it; the evidence search does not walk it (see newIndex).
 	learned bool
 }
 

@@ -332,7 +332,7 @@ func (l *loader) playbook(n *yaml.Node) *Playbook {
 	p.OutOfScope = l.list(n, m["out_of_scope"], "out_of_scope", 500)
 	p.General = l.list(n, m["general"], "general", 500)
 	p.About = l.about(m["about"])
-	p.phrasings, p.phrasingsLine = l.patterns(m["phrasings"], "phrasings")
+	p.phrasings, p.phrasingsLines = l.patterns(m["phrasings"], "phrasings")
 	tn := m["topics"]
 	switch {
 	case tn == nil:
@@ -353,26 +353,26 @@ func (l *loader) playbook(n *yaml.Node) *Playbook {
 	return p
 }
 
-// patterns reads a list of file patterns (a single one may stand alone).
-func (l *loader) patterns(n *yaml.Node, field string) ([]string, int) {
+// patterns reads a list of file patterns (a single one may stand alone)
+// and the line of each.
+func (l *loader) patterns(n *yaml.Node, field string) (out []string, lines []int) {
 	if n == nil {
-		return nil, 0
+		return nil, nil
 	}
 	items := []*yaml.Node{n}
 	if n.Kind == yaml.SequenceNode {
 		items = n.Content
 	}
-	var out []string
 	for i, item := range items {
 		f := field
 		if n.Kind == yaml.SequenceNode {
 			f = fmt.Sprintf("%s[%d]", field, i)
 		}
 		if s := l.str(n, item, f, true); s != "" {
-			out = append(out, s)
+			out, lines = append(out, s), append(lines, item.Line)
 		}
 	}
-	return out, n.Line
+	return out, lines
 }
 
 // about reads the about block: names (the subject), others (services
@@ -458,8 +458,12 @@ func (l *loader) topic(n *yaml.Node, field string) *Topic {
 		return t
 	}
 	t.ID = l.str(n, m["id"], join(field, "id"), true)
-	if t.ID != "" && !idPattern.MatchString(t.ID) {
+	switch {
+	case t.ID != "" && !idPattern.MatchString(t.ID):
 		l.errf(m["id"], join(field, "id"), "%q must be 1-40 lower-case letters, digits and hyphens", t.ID)
+	case t.ID == "none" || t.ID == "general":
+		// Phrasing files use them as labels (phrasings.go).
+		l.errf(m["id"], join(field, "id"), "%q is reserved (phrasing files label out-of-scope and general messages with it)", t.ID)
 	}
 	t.Title = l.text(n, m["title"], join(field, "title"), true, MaxLabel)
 	t.Summary = l.text(n, m["summary"], join(field, "summary"), true, MaxSummary)

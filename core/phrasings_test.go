@@ -47,6 +47,9 @@ func TestPhrasingsLoad(t *testing.T) {
 	if oos := p.OutOfScopePhrasings(); !slices.Equal(oos["en"], []string{"the printer is jammed"}) {
 		t.Errorf("out-of-scope phrasings %q", oos["en"])
 	}
+	if g := p.GeneralPhrasings(); !slices.Equal(g["en"], []string{"the vpn is broken"}) {
+		t.Errorf("general phrasings %q", g["en"])
+	}
 	if len(p.Topic("vpn-down").Examples["en"]) != 0 {
 		t.Error("phrasings were added to the hand-written examples")
 	}
@@ -58,6 +61,7 @@ func TestPhrasingsErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, pattern, file, want string
 	}{
+		{"line numbers", "\n  - phrasings/*.tsv\n  - nowhere/*.tsv\n", "lang\ttopic\ttext\n", `office-vpn.yaml:5: phrasings[1]: "nowhere/*.tsv" matches no file`},
 		{"no header", "phrasings/*.tsv", "en\tvpn-down\tno header\n", `phrasings/a.tsv:1: the first line must be the header "lang\ttopic\ttext"`},
 		{"empty file", "phrasings/*.tsv", "", "phrasings/a.tsv:1: file is empty"},
 		{"two columns", "phrasings/*.tsv", "lang\ttopic\ttext\nen\tvpn-down\n", "phrasings/a.tsv:2: has 2 tab-separated columns, want 3"},
@@ -67,12 +71,18 @@ func TestPhrasingsErrors(t *testing.T) {
 		{"too long", "phrasings/*.tsv", "lang\ttopic\ttext\nen\tnone\t" + strings.Repeat("あ", 1001) + "\n", "phrasings/a.tsv:2: text: is longer than 1000 characters"},
 		{"not UTF-8", "phrasings/*.tsv", "lang\ttopic\ttext\nen\tnone\t\xff\n", "phrasings/a.tsv: file is not valid UTF-8"},
 		{"no match", "phrasing/*.tsv", "lang\ttopic\ttext\n", `office-vpn.yaml:3: phrasings[0]: "phrasing/*.tsv" matches no file`},
-		{"absolute", "/etc/*.tsv", "lang\ttopic\ttext\n", `office-vpn.yaml:3: phrasings[0]: "/etc/*.tsv" must be a path relative to the playbook's directory`},
+		{"absolute", "/etc/*.tsv", "lang\ttopic\ttext\n", `office-vpn.yaml:3: phrasings[0]: "/etc/*.tsv" must be a path below the playbook's directory`},
 		{"bad pattern", `"phrasings/[.tsv"`, "lang\ttopic\ttext\n", `office-vpn.yaml:3: phrasings[0]: "phrasings/[.tsv" is not a valid pattern`},
+		{"outside", "../other/*.tsv", "lang\ttopic\ttext\n", `office-vpn.yaml:3: phrasings[0]: "../other/*.tsv" must be a path below the playbook's directory`},
+		{"only a directory", "phras*", "lang\ttopic\ttext\n", `office-vpn.yaml:3: phrasings[0]: "phras*" matches no file`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			book := strings.Replace(phrasedBook, "phrasings/*.tsv", tc.pattern, 1)
+			if strings.HasPrefix(tc.pattern, "\n") { // a block list
+				book = strings.Replace(phrasedBook, " [phrasings/*.tsv]", tc.pattern, 1)
+			}
 			fsys := fstest.MapFS{
-				"office-vpn.yaml": {Data: []byte(strings.Replace(phrasedBook, "phrasings/*.tsv", tc.pattern, 1))},
+				"office-vpn.yaml": {Data: []byte(book)},
 				"phrasings/a.tsv": {Data: []byte(tc.file)},
 			}
 			books, err := core.LoadDir(fsys, ".")
@@ -86,11 +96,13 @@ func TestPhrasingsErrors(t *testing.T) {
 	}
 }
 
-// TestPhrasingsSingleFile: phrasings may name one file without a list.
+// TestPhrasingsSingleFile: phrasings may name one file without a list,
+// and a byte-order mark before the header is no error.
 func TestPhrasingsSingleFile(t *testing.T) {
 	fsys := fstest.MapFS{
 		"office-vpn.yaml": {Data: []byte(strings.Replace(phrasedBook, "[phrasings/*.tsv]", "phrasings/a.tsv", 1))},
-		"phrasings/a.tsv": {Data: []byte("lang\ttopic\ttext\nen\tvpn-down\tthe tunnel is down\n")},
+		// Saved from a spreadsheet: a byte-order mark first.
+		"phrasings/a.tsv": {Data: []byte("\ufefflang\ttopic\ttext\nen\tvpn-down\tthe tunnel is down\n")},
 	}
 	books, err := core.LoadDir(fsys, ".")
 	if err != nil || len(books[0].Topic("vpn-down").Phrasings()["en"]) != 1 {

@@ -66,9 +66,9 @@ type Playbook struct {
 	steps   []*Step // every step of every topic, indexed by Step.index
 	byTopic map[string]*Topic
 	// phrasings are the patterns of the playbook's phrasing files, read by
-	// LoadDir (see phrasings.go); phrasingsLine is their line, for errors.
-	phrasings     []string
-	phrasingsLine int
+	// LoadDir (see phrasings.go); phrasingsLines are their lines, for errors.
+	phrasings      []string
+	phrasingsLines []int
 	// outPhrasings and generalPhrasings are the phrasing files' lines
 	// labelled none and general.
 	outPhrasings, generalPhrasings List
@@ -138,6 +138,10 @@ func (p *Playbook) Topic(id string) *Topic { return p.byTopic[id] }
 // OutOfScopePhrasings are the lines of the playbook's phrasing files
 // labelled none, by language.
 func (p *Playbook) OutOfScopePhrasings() List { return p.outPhrasings }
+
+// GeneralPhrasings are the lines of the playbook's phrasing files
+// labelled general, by language.
+func (p *Playbook) GeneralPhrasings() List { return p.generalPhrasings }
 
 // Phrasings are the lines of the playbook's phrasing files about t, by
 // language.

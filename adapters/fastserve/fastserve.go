@@ -156,8 +156,8 @@ func New(h http.Handler, opt Options) *Server {
 		WriteTimeout:          opt.WriteTimeout,
 		IdleTimeout:           opt.IdleTimeout,
 		// serve refuses a body over MaxBody itself, declared or as it
-		// arrives, so that the 413 lingers (see linger); fasthttp's own
-		// refusal, which closes at once, is left for absurd lengths.
+		// arrives, so that the 413 lingers (see linger). (Streaming,
+		// fasthttp hands even a longer body to the handler as a stream.)
 		MaxRequestBodySize: 1 << 30,
 		StreamRequestBody:  true,
 		// The cap is kept by the listener (patientListener); fasthttp's
@@ -570,6 +570,7 @@ func (s *Server) tooLarge(c *fasthttp.RequestCtx) {
 	// close", hijack or not: linger sends this one itself.
 	answer := fasthttp.AcquireResponse()
 	c.Response.CopyTo(answer)
+	answer.SkipBody = c.IsHead() // a HEAD's answer has no body
 	raw := c.Conn()
 	c.HijackSetNoResponse(true)
 	c.Hijack(func(hc net.Conn) {

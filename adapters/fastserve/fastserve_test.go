@@ -767,4 +767,17 @@ func TestOversizedBodyGets413(t *testing.T) {
 			t.Fatalf("request %d: status %d, want 413", i, resp.StatusCode)
 		}
 	}
+	// A HEAD's 413 has no body: the client would read it as the next
+	// response.
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "HEAD /healthz HTTP/1.1\r\nHost: h\r\nContent-Length: 999999\r\n\r\n"+strings.Repeat("x", 8<<10))
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, _ := io.ReadAll(c)
+	if !strings.HasPrefix(string(got), "HTTP/1.1 413 ") || strings.Contains(string(got), "too large") {
+		t.Errorf("HEAD over the limit answered %q, want a 413 without a body", got)
+	}
 }

@@ -43,9 +43,12 @@ type fileState struct {
 	mtime int64
 }
 
-// snapshot reads the state of the playbook files in dir and of the
-// phrasing files (*.tsv) anywhere below it; a directory that cannot be
-// read is a state of its own (nil), so that its return is seen.
+// snapshot reads the state of the playbook files in dir and of every file
+// in the directories below it, where phrasing files live (a playbook's
+// patterns may name any file there; hidden directories such as .git are
+// left out). Files are looked at through symbolic links, as the loader
+// reads them. A directory that cannot be read is a state of its own (nil),
+// so that its return is seen.
 func snapshot(dir string) dirState {
 	if _, err := os.ReadDir(dir); err != nil {
 		return nil
@@ -57,16 +60,15 @@ func snapshot(dir string) dirState {
 		}
 		if e.IsDir() {
 			if path != dir && strings.HasPrefix(e.Name(), ".") {
-				return filepath.SkipDir // .git and the like
+				return filepath.SkipDir
 			}
 			return nil
 		}
 		ext := filepath.Ext(e.Name())
-		top := filepath.Dir(path) == filepath.Clean(dir)
-		if !(top && (ext == ".yaml" || ext == ".yml")) && ext != ".tsv" {
+		if filepath.Dir(path) == filepath.Clean(dir) && ext != ".yaml" && ext != ".yml" {
 			return nil
 		}
-		info, err := e.Info()
+		info, err := os.Stat(path)
 		if err != nil {
 			return nil // removed while listing: the next poll sees it gone
 		}
@@ -130,8 +132,12 @@ func (r *kbReloader) reload(why string) bool {
 func changedBooks(old, cur *core.KB) []string {
 	var out []string
 	for _, p := range cur.Playbooks() {
-		if o := old.Playbook(p.ID); o == nil || o.Fingerprint != p.Fingerprint {
+		switch o := old.Playbook(p.ID); {
+		case o == nil || o.Fingerprint != p.Fingerprint:
 			out = append(out, p.ID)
+		case phrasings(o) != phrasings(p):
+			// Phrasings teach diagnosis; buttons stay good.
+			out = append(out, p.ID+" (phrasings)")
 		}
 	}
 	for _, p := range old.Playbooks() {
@@ -140,6 +146,15 @@ func changedBooks(old, cur *core.KB) []string {
 		}
 	}
 	return out
+}
+
+// phrasings counts the lines of p's phrasing files.
+func phrasings(p *core.Playbook) int {
+	n := count(p.OutOfScopePhrasings()) + count(p.GeneralPhrasings())
+	for _, t := range p.Topics {
+		n += count(t.Phrasings())
+	}
+	return n
 }
 
 func topicCount(kb *core.KB) int {

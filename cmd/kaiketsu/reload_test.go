@@ -251,4 +251,24 @@ func TestReloadSeesPhrasingFiles(t *testing.T) {
 	if !r.poll() || eng.KB() == good {
 		t.Fatal("a good edit to a phrasing file was not swapped in")
 	}
+	if !strings.Contains(logs.String(), `"changed":["office-vpn (phrasings)"]`) {
+		t.Errorf("log does not say the phrasings changed:\n%s", logs.String())
+	}
+
+	// A phrasing file reached through a symbolic link is watched too.
+	elsewhere := filepath.Join(t.TempDir(), "shared.tsv")
+	writeFile(t, elsewhere, "lang\ttopic\ttext\nen\tvpn-down\tthe tunnel drops every hour\n")
+	if err := os.Symlink(elsewhere, filepath.Join(dir, "phrasings", "shared.tsv")); err != nil {
+		t.Fatal(err)
+	}
+	r.poll()
+	if !r.poll() {
+		t.Fatal("a new linked phrasing file was not loaded")
+	}
+	linked := eng.KB()
+	writeFile(t, elsewhere, "lang\ttopic\ttext\nen\tvpn-down\tthe tunnel drops every hour\nen\tvpn-down\tand again at noon\n")
+	r.poll()
+	if !r.poll() || eng.KB() == linked {
+		t.Fatal("an edit behind a symbolic link was not seen")
+	}
 }
