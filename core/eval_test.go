@@ -179,7 +179,7 @@ func TestDiagnosisEvaluation(t *testing.T) {
 // phrasings never seen, so they are reported, not gated. The next change
 // to diagnosis starts from their misses and then moves them into the
 // gated files above.
-var unseenEval = []string{"testdata/eval/blind20.tsv", "testdata/eval/blind21.tsv", "testdata/eval/blind22.tsv"}
+var unseenEval = []string{"testdata/eval/blind20.tsv", "testdata/eval/blind21.tsv", "testdata/eval/blind22.tsv", "testdata/eval/blind23.tsv", "testdata/eval/blind24.tsv", "testdata/eval/blind25.tsv", "testdata/eval/blind26.tsv"}
 
 // TestDiagnosisUnseen reports top-1 and "none" on the sets no change has
 // seen (go test ./core -run Unseen -v).
