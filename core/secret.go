@@ -51,6 +51,11 @@ var commonWords = map[string]bool{
 	"requested": true, "remembered": true, "autofilled": true, "filled": true, "typed": true,
 	"entered": true, "shown": true, "hidden": true, "case-sensitive": true,
 	"blank": true, "empty": true,
+	"sent": true, "emailed": true, "texted": true, "delivered": true, "displayed": true, "generated": true,
+	// What is done to it, after "passwordを" in Japanese that mixes in
+	// English ("passwordをforgetした"): verbs, not passwords.
+	"forget": true, "forgot": true, "change": true, "enter": true, "input": true, "type": true,
+	"remember": true, "update": true, "save": true, "check": true, "confirm": true, "use": true,
 }
 
 // sureWords say how sure or how much, after "my password is": "the
@@ -86,12 +91,13 @@ func percentage(x string) bool {
 	return err == nil && v >= 0 && v <= 100 && n[0] >= '0' && n[0] <= '9'
 }
 
-// Quotes and brackets around a word, and the commas and stops after
-// it, belong to the sentence, not to the word. "!" and "?" may end a
+// Quotes (backticks too, as chat quotes a screen) and brackets around a
+// word, and the commas and stops after it, belong to the sentence, not to
+// the word. "!" and "?" may end a
 // password ("Hunter2!"): looksLikePassword judges those itself.
 const (
-	trailingPunct = ".,;:)]}\"'"
-	leadingPunct  = "\"'([{"
+	trailingPunct = ".,;:)]}\"'`"
+	leadingPunct  = "\"'([{`"
 )
 
 // LooksSecret reports whether text seems to contain a password or a

@@ -69,6 +69,12 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"エラー暗証番号は4821", "4821"},
 		{"error otp 48213", "48213"},
 		{"error code 123456 from the sms", "123456"},
+		// Chat quotes a screen in backticks; code-switched Japanese.
+		{"Amazon keeps saying `Your password is incorrect` but I paste it", ""},
+		{"it goes `Incorrect phone number` and I'm like bro", ""},
+		{"the one-time password is sent to my mail", ""},
+		{"passwordをforgetしたのでresetしたい", ""},
+		{"password is `hunter22`", "hunter22"},
 		{"on iOS/Android both", ""},
 		{"tried P@ss/Word1 twice", "P@ss/Word1"},
 		{"<@U024BE7LH> can you help, amazon login broken", ""},
