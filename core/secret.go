@@ -13,8 +13,9 @@ import (
 // and must neither log, store nor echo it.
 var (
 	// A one-time code: 6 to 8 digits standing alone, possibly split in two
-	// ("123 456", "123-456").
-	otpPattern = regexp.MustCompile(`(^|[^\d.,:/])(\d{3}[ \-]?\d{3}|\d{7,8})($|[^\d.,:/])`)
+	// ("123 456", "123-456"). A run joined to others by hyphens is part of
+	// a longer number (an order number, 250-1234567-1234567).
+	otpPattern = regexp.MustCompile(`(^|[^\d.,:/\-])(\d{3}[ \-]?\d{3}|\d{7,8})($|[^\d.,:/\-])`)
 	// "code is 1234", "コードは 1234", "pin: 0000".
 	// An error code ("エラーコード: 7031", "error code 1234") names what
 	// went wrong, not a secret: group 1 tells it (an "error PIN" is a PIN).
@@ -56,6 +57,10 @@ var commonWords = map[string]bool{
 	// English ("passwordをforgetした"): verbs, not passwords.
 	"forget": true, "forgot": true, "change": true, "enter": true, "input": true, "type": true,
 	"remember": true, "update": true, "save": true, "check": true, "confirm": true, "use": true,
+	// Words that point or ask ("whose password is whose", "what my
+	// password is anymore").
+	"whose": true, "which": true, "where": true, "this": true, "that": true, "it": true,
+	"mine": true, "yours": true, "his": true, "hers": true, "ours": true, "theirs": true, "anymore": true,
 }
 
 // sureWords say how sure or how much, after "my password is": "the
