@@ -148,18 +148,58 @@ func newIndex(books []*Playbook) *index {
 	var exs []example
 	kwID := map[string]int32{}
 	var kwDistinct []string
-	add := func(book, topic int32, text string, learned bool) {
-		v := map[int32]float64{}
-		features(Normalize(text), func(f []byte, w float64) {
-			id, ok := ix.feats[string(f)]
-			if !ok {
-				id = int32(len(ix.feats))
-				ix.feats[string(f)] = id
-			}
-			v[id] = math.Max(v[id], w)
+	// Texts are gathered first: a feature that only one learned phrasing
+	// has (a typo, a name, a rare trigram) teaches the classifier little
+	// and would make every diagnosis look it up among many more.
+	type feat struct {
+		key string
+		w   float64
+	}
+	type text struct {
+		book, topic int32
+		learned     bool
+		feats       []feat
+	}
+	var texts []text
+	seen := map[string]int{}  // learned phrasings with the feature; -1: hand-written ones have it
+	once := map[string]bool{} // the features of one text, counted once
+	add := func(book, topic int32, s string, learned bool) {
+		t := text{book: book, topic: topic, learned: learned}
+		features(Normalize(s), func(f []byte, w float64) {
+			t.feats = append(t.feats, feat{string(f), w})
 		})
-		if len(v) > 0 {
-			exs = append(exs, example{topic, book, v, learned})
+		clear(once)
+		for _, f := range t.feats {
+			if once[f.key] {
+				continue
+			}
+			once[f.key] = true
+			switch n := seen[f.key]; {
+			case !learned:
+				seen[f.key] = -1
+			case n >= 0:
+				seen[f.key] = n + 1
+			}
+		}
+		texts = append(texts, t)
+	}
+	build := func() {
+		for _, t := range texts {
+			v := map[int32]float64{}
+			for _, f := range t.feats {
+				if n := seen[f.key]; n >= 0 && n < 2 {
+					continue
+				}
+				id, ok := ix.feats[f.key]
+				if !ok {
+					id = int32(len(ix.feats))
+					ix.feats[f.key] = id
+				}
+				v[id] = math.Max(v[id], f.w)
+			}
+			if len(v) > 0 {
+				exs = append(exs, example{t.topic, t.book, v, t.learned})
+			}
 		}
 	}
 	for bi, p := range books {
@@ -210,6 +250,7 @@ func newIndex(books []*Playbook) *index {
 			}
 		}
 	}
+	build()
 	ix.keywordTrie = newKeywordTrie(kwDistinct)
 	ix.packed = map[uint64]int32{}
 	for f, id := range ix.feats {
@@ -218,7 +259,7 @@ func newIndex(books []*Playbook) *index {
 		}
 	}
 	ix.buildEvidence(slices.DeleteFunc(slices.Clone(exs), func(e example) bool { return e.learned }))
-	ix.trained = trainAll(exs, ix.books)
+	ix.trained = trainAll(exs, ix.books, len(ix.feats))
 	ix.pool.New = func() any {
 		s := &scratch{
 			doc:      make([]float32, len(ix.docs)),
