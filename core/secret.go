@@ -191,6 +191,23 @@ func errorCode(word string) bool {
 	return strings.HasPrefix(w, "error") || strings.HasPrefix(w, "エラー")
 }
 
+// identifier reports whether w names something rather than hides it: a
+// domain ("Amazon.co.jp"), a hexadecimal error code ("0x87DD0006"), or
+// capitals and digits joined by hyphens ("WS-116522-7", an error or a
+// part number: no lower case, which nearly every password has).
+func identifier(w string) bool {
+	w = strings.TrimRight(w, ".,!?:;")
+	if domainPattern.MatchString(w) || hexPattern.MatchString(w) {
+		return true
+	}
+	return strings.Contains(w, "-") && strings.Trim(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == ""
+}
+
+var (
+	domainPattern = regexp.MustCompile(`^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}$`)
+	hexPattern    = regexp.MustCompile(`^0[xX][0-9A-Fa-f]{4,16}$`)
+)
+
 // redactVerbless redacts the X of passwordAsPattern and passwordJAPattern
 // when it looks like a password rather than a word.
 func redactVerbless(s string) string {
@@ -455,7 +472,7 @@ func looksLikePassword(w string) bool {
 	// A word's possessive or contraction ("Chrome's", "Doesn't"), not
 	// one made of such pieces ("Rock'n'Roll", "Don'tPanic"); words joined
 	// by slashes or hyphens ("Sir/Madam", "iOS/Android", "Sign-In").
-	if contraction(w) || joinedWords(w) {
+	if contraction(w) || joinedWords(w) || identifier(w) {
 		return false
 	}
 	var lower, upper, digit, symbol int

@@ -80,6 +80,13 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"the refund for order 250-0000000-0000000", ""},
 		{"code 123-456 then", "123-456"},
 		{"got 1234567 by sms", "1234567"},
+		// Names, not secrets: a domain, a hexadecimal or a hyphenated
+		// error code.
+		{`email says "Amazon.co.jp: Sign-in attempt from an unrecognized device"`, ""},
+		{"Xbox no sain in de 0x87DD0006 tte eraa ga deru", ""},
+		{"PlayStation Network says (WS-116522-7)", ""},
+		{"tried Summer-2024-Pass! still no", "Summer-2024-Pass!"},
+		{"tried SUMMER-2024-pass still no", "SUMMER-2024-pass"},
 		{"on iOS/Android both", ""},
 		{"tried P@ss/Word1 twice", "P@ss/Word1"},
 		{"<@U024BE7LH> can you help, amazon login broken", ""},
