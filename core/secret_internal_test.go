@@ -126,7 +126,7 @@ func TestEvalPhrasingsHoldNoSecrets(t *testing.T) {
 	accepted := map[string]bool{
 		// A code after an error ("code 9074") stays redacted: "error, the
 		// code 4821 doesn't work" may be a one-time code.
-		"Prime Video error: 再生中にエラーが発生しました, code 9074": true,
+		"Prime Video error: 再生中にエラーが発生しました, code 9074":                                                                                          true,
 		"Our shop account password: owner wrote it on a small note and the note is lost. We still get emails to that address. How we reset it?": true,
 	}
 	for _, f := range files {
