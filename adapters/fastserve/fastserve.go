@@ -20,9 +20,9 @@
 // black-box run against both servers: a header block ending in a bare LF
 // is only answered at the read timeout (408), where net/http accepts it;
 // a pipelined request whose body is still on its way holds back the
-// answer before it; "Expect: 100-continue" with a body over the limit
-// gets 100 Continue and then 413; a body declared over the limit gets its
-// 413 once 8 KiB of it has arrived. "Transfer-Encoding: identity", which
+// answer before it; a body declared over the limit gets its 413 once 8
+// KiB of it has arrived (with "Expect: 100-continue", at once, without a
+// 100 Continue: the client need not send it). "Transfer-Encoding: identity", which
 // fasthttp takes as no body, is refused here with 501 as net/http does.
 // Slack, Discord and the proxies that end TLS send none of these. Where it
 // is stricter: Content-Length beside chunked
@@ -150,6 +150,7 @@ func New(h http.Handler, opt Options) *Server {
 	s.fs = &fasthttp.Server{
 		Handler:               s.serve,
 		ErrorHandler:          s.transportError,
+		ExpectHandler:         s.expect,
 		NoDefaultServerHeader: true,
 		NoDefaultContentType:  true,
 		ReadTimeout:           opt.ReadTimeout,
@@ -629,6 +630,22 @@ func (s *Server) transportError(c *fasthttp.RequestCtx, err error) {
 func (s *Server) reject(c *fasthttp.RequestCtx, status int, msg string) {
 	c.Error(msg, status)
 	c.SetConnectionClose()
+	s.report(c, status)
+}
+
+// expect answers "Expect: 100-continue": a body declared over the limit is
+// refused before the client sends it. (fasthttp sends the status alone and
+// closes; the response may not be touched here.)
+func (s *Server) expect(c *fasthttp.RequestCtx) int {
+	if c.Request.Header.ContentLength() > s.opt.MaxBody {
+		s.report(c, http.StatusRequestEntityTooLarge)
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusContinue
+}
+
+// report tells Options.Rejected of a request refused before any handler.
+func (s *Server) report(c *fasthttp.RequestCtx, status int) {
 	if s.opt.Rejected == nil {
 		return
 	}

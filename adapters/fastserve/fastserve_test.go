@@ -781,3 +781,44 @@ func TestOversizedBodyGets413(t *testing.T) {
 		t.Errorf("HEAD over the limit answered %q, want a 413 without a body", got)
 	}
 }
+
+// TestExpectContinueOverTheLimit: a client that asks before sending a body
+// declared over the limit is told 413 at once, not 100 Continue, and the
+// refusal is reported.
+func TestExpectContinueOverTheLimit(t *testing.T) {
+	var mu sync.Mutex
+	var rejected []int
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+	}), Options{MaxBody: 1024, Rejected: func(r *http.Request, status int) {
+		mu.Lock()
+		defer mu.Unlock()
+		rejected = append(rejected, status)
+	}})
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "POST /slack/commands HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 99999999\r\n\r\n")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "HTTP/1.1 413 ") {
+		t.Fatalf("first line %q, %v; want a 413 before any body is sent", line, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(rejected) != 1 || rejected[0] != http.StatusRequestEntityTooLarge {
+		t.Errorf("Rejected heard %v, want one 413", rejected)
+	}
+	// Within the limit, the client is told to go on.
+	resp, err := http.DefaultClient.Do(func() *http.Request {
+		r, _ := http.NewRequest("POST", base+"/slack/commands", strings.NewReader("text=hi"))
+		r.Header.Set("Expect", "100-continue")
+		return r
+	}())
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("a small body with Expect: %v, %v", resp, err)
+	}
+	resp.Body.Close()
+}
