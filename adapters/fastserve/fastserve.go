@@ -44,6 +44,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -60,6 +61,13 @@ type Options struct {
 	// Memory is spent on the bytes of a body a client sent, never on the
 	// length it declared (see body).
 	MaxBody int
+	// MaxBodyMemory bounds the memory all bodies being read hold beyond
+	// their first 16 KiB piece (Slack's and Discord's requests fit in
+	// one): a body that would take it over is answered 503 with
+	// Retry-After. Each connection could otherwise hold up to MaxBody by
+	// sending all but the last byte of it until the read timeout (2,000
+	// such connections held 400 MB: a hostile run). Default 32 MiB.
+	MaxBodyMemory int
 	// MaxConns bounds the connections open at once, idle kept ones
 	// included; one over it is answered 503 and closed. Default 16,384:
 	// an idle connection holds about 20 KiB of buffers, so the bound keeps
@@ -102,6 +110,8 @@ type Server struct {
 	shutdown bool
 
 	pl *patientListener // set by Serve
+
+	bodyMemory atomic.Int64 // bytes held by bodies beyond their first piece
 }
 
 // OpenConns returns how many connections are open (0 before Serve).
@@ -122,6 +132,9 @@ func New(h http.Handler, opt Options) *Server {
 	}
 	if opt.MaxConns <= 0 {
 		opt.MaxConns = 16 << 10
+	}
+	if opt.MaxBodyMemory <= 0 {
+		opt.MaxBodyMemory = 32 << 20
 	}
 	if opt.MaxHeader <= 0 {
 		opt.MaxHeader = 16 << 10
@@ -217,7 +230,7 @@ func (s *Server) serve(c *fasthttp.RequestCtx) {
 		return
 	}
 	if r.ContentLength > int64(s.opt.MaxBody) {
-		s.tooLarge(c)
+		s.refuseUnread(c, http.StatusRequestEntityTooLarge, "request body too large")
 		return
 	}
 	// A transfer coding other than chunked leaves the body's end unknown.
@@ -233,9 +246,14 @@ func (s *Server) serve(c *fasthttp.RequestCtx) {
 	}
 	b := &body{}
 	defer b.release()
+	b.held, b.limit = &s.bodyMemory, int64(s.opt.MaxBodyMemory)
 	if err := b.readFrom(c.RequestBodyStream(), s.opt.MaxBody); err != nil {
-		if errors.Is(err, errBodyTooLarge) {
-			s.tooLarge(c)
+		switch {
+		case errors.Is(err, errBodyTooLarge):
+			s.refuseUnread(c, http.StatusRequestEntityTooLarge, "request body too large")
+			return
+		case errors.Is(err, errBusy):
+			s.refuseUnread(c, http.StatusServiceUnavailable, "server busy, retry shortly")
 			return
 		}
 		s.transportError(c, err)
@@ -411,6 +429,10 @@ type body struct {
 	n      int // bytes read into chunks
 	off    int // bytes the handler has read
 	first  [1]*[bodyChunk]byte
+	// held counts the bytes of every body's pieces after its first, up
+	// to limit (Options.MaxBodyMemory); nil: not counted.
+	held  *atomic.Int64
+	limit int64
 }
 
 const bodyChunk = 16 << 10
@@ -418,8 +440,12 @@ const bodyChunk = 16 << 10
 var bodyChunks = sync.Pool{New: func() any { return new([bodyChunk]byte) }}
 
 // errBodyTooLarge is a chunked body longer than Options.MaxBody (a
-// declared length over it is refused before it is read).
-var errBodyTooLarge = errors.New("request body too large")
+// declared length over it is refused before it is read); errBusy, a body
+// that would take Options.MaxBodyMemory over.
+var (
+	errBodyTooLarge = errors.New("request body too large")
+	errBusy         = errors.New("no memory for the request body now")
+)
 
 // readFrom reads r to its end, at most max bytes. r is fasthttp's body
 // stream: what it read ahead (at most 8 KiB of a declared length), then
@@ -434,6 +460,10 @@ func (b *body) readFrom(r io.Reader, max int) error {
 		if at == 0 && b.n == len(b.chunks)*bodyChunk {
 			if b.n > max {
 				return errBodyTooLarge
+			}
+			if len(b.chunks) > 0 && b.held != nil && b.held.Add(bodyChunk) > b.limit {
+				b.held.Add(-bodyChunk)
+				return errBusy
 			}
 			b.chunks = append(b.chunks, bodyChunks.Get().(*[bodyChunk]byte))
 		}
@@ -466,6 +496,9 @@ func (*body) Close() error { return nil }
 // release gives the chunks back; the handler is done with the body when it
 // returns (net/http's rule too).
 func (b *body) release() {
+	if b.held != nil && len(b.chunks) > 1 {
+		b.held.Add(-int64(len(b.chunks)-1) * bodyChunk)
+	}
 	for i, c := range b.chunks {
 		bodyChunks.Put(c)
 		b.chunks[i] = nil
@@ -564,9 +597,13 @@ const (
 	lingerBytes = 256 << 10
 )
 
-// tooLarge refuses, from the handler, a body over the limit, and lingers.
-func (s *Server) tooLarge(c *fasthttp.RequestCtx) {
-	s.reject(c, http.StatusRequestEntityTooLarge, "request body too large")
+// refuseUnread refuses, from the handler, a request whose body is left
+// unread (too large, or no memory for it now), and lingers.
+func (s *Server) refuseUnread(c *fasthttp.RequestCtx, status int, msg string) {
+	s.reject(c, status, msg)
+	if status == http.StatusServiceUnavailable {
+		c.Response.Header.Set("Retry-After", "1")
+	}
 	// fasthttp closes at once after a response saying "Connection:
 	// close", hijack or not: linger sends this one itself.
 	answer := fasthttp.AcquireResponse()

@@ -822,3 +822,53 @@ func TestExpectContinueOverTheLimit(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+// TestBodyMemoryIsBounded: bodies being read hold at most MaxBodyMemory
+// beyond their first piece; one that would take more is answered 503 with
+// Retry-After, small bodies still pass, and the memory comes back.
+func TestBodyMemoryIsBounded(t *testing.T) {
+	base, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		fmt.Fprint(w, n)
+	}), Options{MaxBody: 80 << 10, MaxBodyMemory: 32 << 10})
+	addr := strings.TrimPrefix(base, "http://")
+	// A client holds three pieces (two counted, 32 KiB: all there is) by
+	// stopping short of the end of its body.
+	hold, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close()
+	io.WriteString(hold, "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 60000\r\n\r\n"+strings.Repeat("a", 40000))
+	post := func(n int) *http.Response {
+		t.Helper()
+		resp, err := http.Post(base+"/x", "text/plain", strings.NewReader(strings.Repeat("b", n)))
+		if err != nil {
+			t.Fatalf("POST %d bytes: %v", n, err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	var resp *http.Response
+	for { // until the held body has arrived and been counted
+		if resp = post(40000); resp.StatusCode != http.StatusOK || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("a 40,000-byte body while the memory is held: %d (Retry-After %q), want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if resp := post(1000); resp.StatusCode != http.StatusOK {
+		t.Errorf("a 1,000-byte body (one piece) while the memory is held: %d, want 200", resp.StatusCode)
+	}
+	hold.Close()
+	deadline = time.Now().Add(5 * time.Second)
+	for post(40000).StatusCode != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("the memory of a body whose client hung up was not given back")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
