@@ -197,7 +197,7 @@ func TestReloadRunsOnTimerAndSIGHUP(t *testing.T) {
 	}
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		for deadline := time.Now().Add(60 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) { // at once when all is well; -race trains slowly
 			if time.Now().After(deadline) {
 				t.Fatalf("gave up waiting for %s; log:\n%s", what, logs.String())
 			}

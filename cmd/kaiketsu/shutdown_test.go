@@ -25,7 +25,9 @@ func startServe(t *testing.T, ctx context.Context, env map[string]string) (strin
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, logs) }()
 	addrRe := regexp.MustCompile(`msg=serving addr=(127\.0\.0\.1:\d+)`)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+	// Upper bounds, met at once when all is well: loading the playbooks
+	// trains the classifier, several times slower under -race.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		if m := addrRe.FindStringSubmatch(logs.String()); m != nil {
 			return "http://" + m[1], logs, done
 		}
@@ -87,7 +89,9 @@ func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 	sigterm()
 	// The listener closes: a new connection is refused while the first
 	// request is still in flight.
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+	// Upper bounds, met at once when all is well: loading the playbooks
+	// trains the classifier, several times slower under -race.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 		if _, err := c.Get(base + "/healthz"); err != nil {
 			break
