@@ -109,17 +109,8 @@ func kbWithout(file string, held []evalCase) (*KB, error) {
 
 func phrasingCount(books []*Playbook) int {
 	n := 0
-	count := func(l List) {
-		for _, xs := range l {
-			n += len(xs)
-		}
-	}
 	for _, p := range books {
-		count(p.outPhrasings)
-		count(p.generalPhrasings)
-		for _, tp := range p.Topics {
-			count(tp.phrasings)
-		}
+		n += p.PhrasingCount()
 	}
 	return n
 }

@@ -43,7 +43,7 @@ const (
 )
 
 // addPhrasings reads the phrasing files p lists (relative to dir in fsys)
-// into its topics' examples and its out-of-scope list. skip, when not nil,
+// into the phrasings of its topics, its out-of-scope and general ones. skip, when not nil,
 // leaves out the files it names (the evaluation holds each file out in
 // turn). Every problem is returned, each naming its file and line.
 func addPhrasings(fsys fs.FS, dir string, p *Playbook, skip func(name string) bool) []error {
@@ -169,23 +169,12 @@ func parsePhrasings(file string, src []byte, p *Playbook) []error {
 	for _, ph := range got {
 		switch ph.topic {
 		case "none":
-			if p.outPhrasings == nil {
-				p.outPhrasings = List{}
-			}
-			p.outPhrasings[ph.lang] = append(p.outPhrasings[ph.lang], ph.text)
-			continue
+			p.outPhrasings.add(ph.lang, ph.text)
 		case "general":
-			if p.generalPhrasings == nil {
-				p.generalPhrasings = List{}
-			}
-			p.generalPhrasings[ph.lang] = append(p.generalPhrasings[ph.lang], ph.text)
-			continue
+			p.generalPhrasings.add(ph.lang, ph.text)
+		default:
+			p.byTopic[ph.topic].phrasings.add(ph.lang, ph.text)
 		}
-		t := p.byTopic[ph.topic]
-		if t.phrasings == nil {
-			t.phrasings = List{}
-		}
-		t.phrasings[ph.lang] = append(t.phrasings[ph.lang], ph.text)
 	}
 	return nil
 }

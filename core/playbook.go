@@ -26,6 +26,23 @@ func (t Text) Get(lang, fallback string) string {
 // List is a list of strings in several languages, keyed by language code.
 type List map[string][]string
 
+// Len is the number of texts in l, every language together.
+func (l List) Len() int {
+	n := 0
+	for _, texts := range l {
+		n += len(texts)
+	}
+	return n
+}
+
+// add appends text in lang, making l when it is nil.
+func (l *List) add(lang, text string) {
+	if *l == nil {
+		*l = List{}
+	}
+	(*l)[lang] = append((*l)[lang], text)
+}
+
 // Targets of "didn't work" and of choices.
 const (
 	// GoHandoff hands the person to a human.
@@ -142,6 +159,15 @@ func (p *Playbook) OutOfScopePhrasings() List { return p.outPhrasings }
 // GeneralPhrasings are the lines of the playbook's phrasing files
 // labelled general, by language.
 func (p *Playbook) GeneralPhrasings() List { return p.generalPhrasings }
+
+// PhrasingCount is the number of lines of the playbook's phrasing files.
+func (p *Playbook) PhrasingCount() int {
+	n := p.outPhrasings.Len() + p.generalPhrasings.Len()
+	for _, t := range p.Topics {
+		n += t.phrasings.Len()
+	}
+	return n
+}
 
 // Phrasings are the lines of the playbook's phrasing files about t, by
 // language.

@@ -104,24 +104,15 @@ func kbList(env *cliEnv, args []string) error {
 	for _, p := range kb.Playbooks() {
 		pl := p.Lang(l, cfg.DefaultLang)
 		fmt.Fprintf(env.stdout, "%s\t%s\t[%s]\t%s\t%d out-of-scope examples and phrasings\n", p.ID, p.Title.Get(pl, cfg.DefaultLang),
-			strings.Join(p.Languages, ","), p.Source, count(p.OutOfScope)+count(p.OutOfScopePhrasings()))
+			strings.Join(p.Languages, ","), p.Source, p.OutOfScope.Len()+p.OutOfScopePhrasings().Len())
 		for _, t := range p.Topics {
 			urgent := ""
 			if t.Urgent {
 				urgent = " (urgent)"
 			}
 			fmt.Fprintf(env.stdout, "  %s\t%s%s\t%d steps, %d examples, %d phrasings\n", t.ID, t.Title.Get(pl, cfg.DefaultLang), urgent,
-				len(t.Steps), count(t.Examples), count(t.Phrasings()))
+				len(t.Steps), t.Examples.Len(), t.Phrasings().Len())
 		}
 	}
 	return nil
-}
-
-// count is the number of texts in l, every language together.
-func count(l core.List) int {
-	n := 0
-	for _, texts := range l {
-		n += len(texts)
-	}
-	return n
 }

@@ -135,7 +135,7 @@ func changedBooks(old, cur *core.KB) []string {
 		switch o := old.Playbook(p.ID); {
 		case o == nil || o.Fingerprint != p.Fingerprint:
 			out = append(out, p.ID)
-		case phrasings(o) != phrasings(p):
+		case o.PhrasingCount() != p.PhrasingCount():
 			// Phrasings teach diagnosis; buttons stay good.
 			out = append(out, p.ID+" (phrasings)")
 		}
@@ -146,15 +146,6 @@ func changedBooks(old, cur *core.KB) []string {
 		}
 	}
 	return out
-}
-
-// phrasings counts the lines of p's phrasing files.
-func phrasings(p *core.Playbook) int {
-	n := count(p.OutOfScopePhrasings()) + count(p.GeneralPhrasings())
-	for _, t := range p.Topics {
-		n += count(t.Phrasings())
-	}
-	return n
 }
 
 func topicCount(kb *core.KB) int {
