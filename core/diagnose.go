@@ -138,8 +138,9 @@ type example struct {
 	topic int32 // global topic index, -1: out of scope, generalTopic
 	book  int32
 	vec   map[int32]float64
-	// learned: from a phrasing file or general. The classifier learns
-	// from it; the evidence search does not walk it (see newIndex).
+	// learned: from a phrasing file. The classifier learns from it (a
+	// share of it past the training budget); the evidence search does
+	// not walk it, nor a general example, which is no topic's.
 	learned bool
 }
 
@@ -237,7 +238,10 @@ func newIndex(books []*Playbook) *index {
 			for _, e := range p.OutOfScope[lang] {
 				add(int32(bi), -1, e, false)
 			}
-			for _, e := range slices.Concat(p.General[lang], p.generalPhrasings[lang]) {
+			for _, e := range p.General[lang] {
+				add(int32(bi), generalTopic, e, false)
+			}
+			for _, e := range p.generalPhrasings[lang] {
 				add(int32(bi), generalTopic, e, true)
 			}
 			for _, e := range p.outPhrasings[lang] {
@@ -258,7 +262,7 @@ func newIndex(books []*Playbook) *index {
 			ix.packed[p] = id
 		}
 	}
-	ix.buildEvidence(slices.DeleteFunc(slices.Clone(exs), func(e example) bool { return e.learned }))
+	ix.buildEvidence(slices.DeleteFunc(slices.Clone(exs), func(e example) bool { return e.learned || e.topic == generalTopic }))
 	ix.trained = trainAll(exs, ix.books, len(ix.feats))
 	ix.pool.New = func() any {
 		s := &scratch{
