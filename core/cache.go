@@ -14,7 +14,16 @@ import (
 type diagnosisCache struct {
 	mu       sync.Mutex
 	size     int
-	cur, old map[string][]Match
+	cur, old map[string]cached
+}
+
+type cached struct {
+	ms []Match
+	// plain: the text is its own NFKC form and nothing in it looks like a
+	// secret, which Ask found when it put it there; the next Ask of the
+	// same text skips normalising and scanning it (a third of its time
+	// for a repeated text). Only Ask sets it, after those checks.
+	plain bool
 }
 
 const diagnosisCacheSize = 4096
@@ -23,23 +32,34 @@ const diagnosisCacheSize = 4096
 const maxCachedText = 256
 
 func newDiagnosisCache(size int) *diagnosisCache {
-	return &diagnosisCache{size: size, cur: make(map[string][]Match, size)}
+	return &diagnosisCache{size: size, cur: make(map[string]cached, size)}
 }
 
 func (c *diagnosisCache) get(text string) ([]Match, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if ms, ok := c.cur[text]; ok {
-		return ms, true
-	}
-	if ms, ok := c.old[text]; ok {
-		c.putLocked(text, ms) // still in use: keep it through the next turnover
-		return ms, true
-	}
-	return nil, false
+	e, ok := c.entry(text)
+	return e.ms, ok
 }
 
-func (c *diagnosisCache) put(text string, ms []Match) {
+// getPlain is get for a text put there as plain only.
+func (c *diagnosisCache) getPlain(text string) ([]Match, bool) {
+	e, ok := c.entry(text)
+	return e.ms, ok && e.plain
+}
+
+func (c *diagnosisCache) entry(text string) (cached, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.cur[text]; ok {
+		return e, true
+	}
+	if e, ok := c.old[text]; ok {
+		c.putLocked(text, e) // still in use: keep it through the next turnover
+		return e, true
+	}
+	return cached{}, false
+}
+
+func (c *diagnosisCache) put(text string, ms []Match, plain bool) {
 	if len(text) > maxCachedText {
 		return
 	}
@@ -48,15 +68,15 @@ func (c *diagnosisCache) put(text string, ms []Match) {
 	// the cache would otherwise keep alive.
 	text = strings.Clone(text)
 	c.mu.Lock()
-	c.putLocked(text, ms)
+	c.putLocked(text, cached{ms, plain})
 	c.mu.Unlock()
 }
 
-func (c *diagnosisCache) putLocked(text string, ms []Match) {
+func (c *diagnosisCache) putLocked(text string, e cached) {
 	if len(c.cur) >= c.size {
-		c.old, c.cur = c.cur, make(map[string][]Match, c.size)
+		c.old, c.cur = c.cur, make(map[string]cached, c.size)
 	}
-	c.cur[text] = ms
+	c.cur[text] = e
 }
 
 func (c *diagnosisCache) len() int {

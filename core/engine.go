@@ -202,12 +202,6 @@ func (e *Engine) diagnose(clean string) []Match {
 	return e.filter(e.KB().Diagnose(clean))
 }
 
-// matches is diagnose for Ask: the slice may be the diagnosis cache's and
-// must not be modified. isNFKC says clean is already in NFKC.
-func (e *Engine) matches(clean string, isNFKC bool) []Match {
-	return e.filter(e.KB().matches(clean, isNFKC))
-}
-
 // filter keeps the matches of the engine's playbook, in a new slice, when
 // it has one.
 func (e *Engine) filter(ms []Match) []Match {
@@ -292,13 +286,20 @@ func (e *Engine) observe(ctx context.Context, req Request, a Answer) {
 }
 
 func (e *Engine) ask(ctx context.Context, req Request) Answer {
-	// The text in NFKC, once: language detection, secret scanning, the
-	// menu words and diagnosis all read this form.
-	text := nfkc(req.Text)
+	kb := e.KB()
+	// A text asked before and found plain (see cached) is not normalised
+	// or scanned again; any other is read in NFKC, once: language
+	// detection, secret scanning, the menu words and diagnosis all read
+	// that form.
+	ms, plain := kb.cache.getPlain(req.Text)
+	text, clean, secret := req.Text, req.Text, false
+	if !plain {
+		text = nfkc(req.Text)
+		clean, secret = scrubNFKC(text)
+	}
 	lang := e.langFor(detectLangNFKC(text), req.Locale)
 	walk := newWalk()
 	var notice string
-	clean, secret := scrubNFKC(text)
 	if secret {
 		notice = msg(msgSecret, lang)
 	}
@@ -307,8 +308,11 @@ func (e *Engine) ask(ctx context.Context, req Request) Answer {
 		a.Notice = notice
 		return a
 	}
-	// Unless a secret was redacted, clean is the text itself, in NFKC.
-	ms := e.matches(clean, !secret)
+	if !plain {
+		// Unless a secret was redacted, clean is the text itself, in NFKC.
+		ms = kb.matches(clean, !secret, !secret && clean == req.Text)
+	}
+	ms = e.filter(ms)
 	var a Answer
 	switch {
 	case len(ms) == 0:

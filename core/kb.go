@@ -116,13 +116,14 @@ func (kb *KB) Playbook(id string) *Playbook { return kb.byID[id] }
 // Diagnose ranks the topics of every playbook for text: at most three, best
 // first, and none when nothing fits well enough.
 func (kb *KB) Diagnose(text string) []Match {
-	return append([]Match(nil), kb.matches(text, false)...)
+	return append([]Match(nil), kb.matches(text, false, false)...)
 }
 
 // matches is Diagnose without the copy, for callers that only read the
 // matches: the slice may be the cache's. isNFKC says text is already in
-// NFKC, which spares diagnosis the check.
-func (kb *KB) matches(text string, isNFKC bool) []Match {
+// NFKC, which spares diagnosis the check; plain, that it is also free of
+// anything that looks like a secret (see cached).
+func (kb *KB) matches(text string, isNFKC, plain bool) []Match {
 	if ms, ok := kb.cache.get(text); ok {
 		return ms
 	}
@@ -132,6 +133,6 @@ func (kb *KB) matches(text string, isNFKC bool) []Match {
 	} else {
 		ms = kb.index.diagnose(text)
 	}
-	kb.cache.put(text, ms)
+	kb.cache.put(text, ms, plain)
 	return ms
 }

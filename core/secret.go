@@ -25,8 +25,8 @@ var (
 	// after it follows with no space ("パスワードはabc12345です"). Words
 	// of how sure or a share may come first ("my password is just
 	// hunter22", "pw is 100% kaiketsu99"): they are not X (group 1 holds
-	// them, group 2 X).
-	passwordIsPattern = regexp.MustCompile(`(?i)(?:password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*(?:is|was|=|:|は|を)\s*` +
+	// the verb, group 2 them, group 3 X).
+	passwordIsPattern = regexp.MustCompile(`(?i)(?:password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*(is|was|=|:|は|を)\s*` +
 		`((?:(?:` + strings.Join(sureWords, "|") + `|(?:100|[0-9]{1,2})(?:\.[0-9]+)?%)[,.]?\s+)*)["'「]?([!#-&(-~]{4,64})`)
 	// Without a verb: "used hunter2 as my password", "パスワード hunter2 で
 	// 入れない". Only an X with a letter and a digit or symbol counts
@@ -61,7 +61,22 @@ var commonWords = map[string]bool{
 	// password is anymore").
 	"whose": true, "which": true, "where": true, "this": true, "that": true, "it": true,
 	"mine": true, "yours": true, "his": true, "hers": true, "ours": true, "theirs": true, "anymore": true,
+	"somewhere": true, "anywhere": true, "nowhere": true, "either": true, "neither": true, "both": true,
 }
+
+// serviceNames, after "パスワードを" or "パスワードは", say where a
+// password went or whose it is ("楽天のパスワードをAmazonに打ち込んで",
+// "パスワードはAmazonのと同じ"): Japanese puts the particle after the
+// name. After "my password is" a name may well be the password, and is
+// redacted as any word.
+var serviceNames = map[string]bool{
+	"amazon": true, "google": true, "apple": true, "rakuten": true, "netflix": true, "yahoo": true,
+	"gmail": true, "outlook": true, "microsoft": true, "line": true, "facebook": true, "instagram": true,
+}
+
+func serviceName(x string) bool { return serviceNames[strings.ToLower(x)] }
+
+func japaneseVerb(v string) bool { return v == "は" || v == "を" }
 
 // sureWords say how sure or how much, after "my password is": "the
 // password is completely gone", "is now hunter22". They are not the
@@ -135,10 +150,10 @@ func scrubNFKC(s string) (string, bool) {
 	if withVerb {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
-			sure, x := sub[1], sub[2]
+			verb, sure, x := sub[1], sub[2], sub[3]
 			// After words of how sure, only a word that looks like a
 			// password is one ("is just fine" is not).
-			if commonWord(x) || percentage(x) || !hasASCIIWord(x) ||
+			if commonWord(x) || percentage(x) || !hasASCIIWord(x) || japaneseVerb(verb) && serviceName(x) ||
 				sure != "" && !wordLike(strings.TrimRight(x, trailingPunct+"!?")) {
 				return m
 			}

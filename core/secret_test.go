@@ -77,6 +77,12 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"password is `hunter22`", "hunter22"},
 		{"I'm mixing up whose password is whose", ""},
 		{"no idea what my password is anymore", ""},
+		{"my password is somewhere in my notes", ""},
+		// A service after the Japanese particle says where it went; after
+		// "is" a name may be the password.
+		{"楽天のパスワードをAmazonに打ち込んでた", ""},
+		{"パスワードはAmazon123です", "Amazon123"},
+		{"my password is amazon and it fails", "amazon"},
 		{"the refund for order 250-0000000-0000000", ""},
 		{"code 123-456 then", "123-456"},
 		{"got 1234567 by sms", "1234567"},
