@@ -221,6 +221,12 @@ func TestShippedAboutKeepsAmazonTrouble(t *testing.T) {
 		"the code never reaches my gmail":                                    "verification-code",
 		"Google認証システムのコードが通らない":                                              "verification-code",
 		"Gmailにログインできない":                                                     "",
+		// What is the place's: a code, a captcha or a notice of its own.
+		"how do I turn on 2FA for gmail":                          "",
+		"I can't get the verification code for my Google account": "",
+		"my bank's captcha is impossible with a screen reader":    "",
+		"Googleから「新しいデバイスでのログイン」って通知が来た":                          "",
+		"the code for amazon goes to my gmail and never arrives":  "verification-code",
 	} {
 		got := ""
 		if ms := kb.Diagnose(text); len(ms) > 0 {

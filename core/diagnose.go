@@ -236,6 +236,9 @@ func newIndex(books []*Playbook) *index {
 		}
 		for _, lang := range p.Languages {
 			for _, e := range p.OutOfScope[lang] {
+				if p.About.excludes(Normalize(e)) {
+					continue // as for phrasings, below
+				}
 				add(int32(bi), -1, e, false)
 			}
 			for _, e := range p.General[lang] {
