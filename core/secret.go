@@ -34,6 +34,11 @@ var (
 	// したい" are left alone.
 	passwordAsPattern = regexp.MustCompile(`(?i)(^|\s)["'「]?([!#-&(-~]{4,64})["'」]?\s+as\s+(?:my\s+|the\s+|a\s+)?(?:password|passwd|passcode|pwd|pw)\b(\s*manager)?`)
 	passwordJAPattern = regexp.MustCompile(`(?:パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*["'「]?([!#-&(-~]{4,64})["'」]?\s*(?:で|に|って|と|が|じゃ|では)`)
+	// Right after the word, without a verb: "forgot my password hunter2
+	// help". Only an X of six or more with a letter and a digit or symbol
+	// that is not a name, a joined word or a link (bareOK): "password
+	// reset", "password 2-step", "password (again)" are left alone.
+	passwordBarePattern = regexp.MustCompile(`(?i)\b(?:password|passwd|passcode|pwd|pw)[ \t]+["'「]?([!#-&(-~]{6,64})`)
 )
 
 // commonWords are what follows "my password is" when it is not a password.
@@ -223,13 +228,18 @@ var (
 	hexPattern    = regexp.MustCompile(`^0[xX][0-9A-Fa-f]{4,16}$`)
 )
 
-// redactVerbless redacts the X of passwordAsPattern and passwordJAPattern
-// when it looks like a password rather than a word.
+// redactVerbless redacts the X of passwordAsPattern, passwordJAPattern and
+// passwordBarePattern when it looks like a password rather than a word.
 func redactVerbless(s string) string {
-	for _, p := range []*regexp.Regexp{passwordAsPattern, passwordJAPattern} {
+	for _, p := range []*regexp.Regexp{passwordAsPattern, passwordJAPattern, passwordBarePattern} {
 		s = p.ReplaceAllStringFunc(s, func(m string) string {
 			sub := p.FindStringSubmatch(m)
 			x := sub[len(sub)-1]
+			if p == passwordBarePattern {
+				if x = strings.TrimRight(x, trailingPunct+"!?"); !bareOK(x) {
+					return m
+				}
+			}
 			if p == passwordAsPattern {
 				if sub[3] != "" {
 					return m // "1Password as my password manager"
@@ -243,6 +253,22 @@ func redactVerbless(s string) string {
 		})
 	}
 	return s
+}
+
+// bareOK reports whether x, right after a password word without a verb,
+// is taken for the password: wordLike, six or more, and none of what
+// looksLikePassword knows for a word (a contraction, joined words, an
+// identifier, an address or a link).
+func bareOK(x string) bool {
+	return len(x) >= 6 && wordLike(x) && !commonWord(x) && !contraction(x) && !joinedWords(x) && !identifier(x) &&
+		!numberedWord(x) && !strings.ContainsAny(x, "@()[]{}") && !strings.Contains(x, "://")
+}
+
+// numberedWord reports whether x is a number, a hyphen and a word: "2-step",
+// "6-digit".
+func numberedWord(x string) bool {
+	n, w, ok := strings.Cut(x, "-")
+	return ok && n != "" && w != "" && strings.Trim(n, "0123456789") == "" && strings.Trim(strings.ToLower(w), "abcdefghijklmnopqrstuvwxyz") == ""
 }
 
 // wordLike reports whether x has a letter and a digit or a symbol, or is
@@ -333,7 +359,7 @@ func passwordWords(s string) (verbless, withVerb bool) {
 				continue
 			}
 			if w[0] < utf8.RuneSelf {
-				verbless = verbless || asBefore(s[:i])
+				verbless = verbless || asBefore(s[:i]) || w != "pass" && spacedASCIIAfter(s[i+len(w):])
 			} else {
 				verbless = verbless || asciiAfter(s[i+len(w):])
 			}
@@ -366,6 +392,13 @@ func asciiAfter(s string) bool {
 	s = strings.TrimLeft(s, reSpace)
 	s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(s, `"`), "'"), "「")
 	return s != "" && s[0] > ' ' && s[0] < utf8.RuneSelf
+}
+
+// spacedASCIIAfter reports whether s starts with a space or tab and then,
+// after an opening quote, printable ASCII: what passwordBarePattern needs
+// after its word.
+func spacedASCIIAfter(s string) bool {
+	return s != "" && (s[0] == ' ' || s[0] == '\t') && asciiAfter(strings.TrimLeft(s, " \t"))
 }
 
 // reSpace is what \s matches in Go's regular expressions.

@@ -30,7 +30,7 @@ func TestSecretShortcutsNeverHideAMatch(t *testing.T) {
 				t.Fatalf("%q matches the password pattern, but passwordIsMaybe says no", s)
 			}
 		}
-		if passwordAsPattern.MatchString(s) || passwordJAPattern.MatchString(s) {
+		if passwordAsPattern.MatchString(s) || passwordJAPattern.MatchString(s) || passwordBarePattern.MatchString(s) {
 			matched[3]++
 			if !passwordVerblessMaybe(s) {
 				t.Fatalf("%q matches a verbless password pattern, but passwordVerblessMaybe says no", s)

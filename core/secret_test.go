@@ -78,6 +78,15 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"I'm mixing up whose password is whose", ""},
 		{"no idea what my password is anymore", ""},
 		{"my password is somewhere in my notes", ""},
+		// Right after the word, without a verb (found by a hostile run).
+		{"forgot my password hunter2 help", "hunter2"},
+		{"pw abc123 not accepted", "abc123"},
+		{"my password hunter2, it says incorrect", "hunter2"},
+		{"password reset not working", ""},
+		{"password 2-step verification keeps failing", ""},
+		{"password (again) rejected", ""},
+		{"password manager 1Password broke", ""},
+		{"password amazon.co.jp page is blank", ""},
 		// A service after the Japanese particle says where it went; after
 		// "is" a name may be the password.
 		{"楽天のパスワードをAmazonに打ち込んでた", ""},
