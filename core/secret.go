@@ -77,6 +77,9 @@ var commonWords = map[string]bool{
 var serviceNames = map[string]bool{
 	"amazon": true, "google": true, "apple": true, "rakuten": true, "netflix": true, "yahoo": true,
 	"gmail": true, "outlook": true, "microsoft": true, "line": true, "facebook": true, "instagram": true,
+	// Where passwords are kept ("パスワードはBitwardenにある").
+	"chrome": true, "safari": true, "edge": true, "firefox": true, "keychain": true, "icloud": true,
+	"bitwarden": true, "1password": true, "lastpass": true, "keepass": true, "keepassxc": true, "dashlane": true,
 }
 
 func serviceName(x string) bool { return serviceNames[strings.ToLower(x)] }
@@ -262,6 +265,16 @@ func redactVerbless(s string) string {
 func bareOK(x string) bool {
 	return len(x) >= 6 && wordLike(x) && !commonWord(x) && !contraction(x) && !joinedWords(x) && !identifier(x) &&
 		!numberedWord(x) && !strings.ContainsAny(x, "@()[]{}") && !strings.Contains(x, "://")
+}
+
+// setting reports whether w is a name, "=" and a word, letters only
+// ("SameSite=None", "HttpOnly=true"): a setting someone quotes.
+func setting(w string) bool {
+	k, v, ok := strings.Cut(w, "=")
+	letters := func(s string) bool {
+		return s != "" && strings.Trim(strings.ToLower(s), "abcdefghijklmnopqrstuvwxyz_") == ""
+	}
+	return ok && letters(k) && letters(v)
 }
 
 // numberedWord reports whether x is a number, a hyphen and a word: "2-step",
@@ -520,7 +533,7 @@ func looksLikePassword(w string) bool {
 	// A word's possessive or contraction ("Chrome's", "Doesn't"), not
 	// one made of such pieces ("Rock'n'Roll", "Don'tPanic"); words joined
 	// by slashes or hyphens ("Sir/Madam", "iOS/Android", "Sign-In").
-	if contraction(w) || joinedWords(w) || identifier(w) {
+	if contraction(w) || joinedWords(w) || identifier(w) || setting(w) {
 		return false
 	}
 	var lower, upper, digit, symbol int

@@ -87,6 +87,10 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"password (again) rejected", ""},
 		{"password manager 1Password broke", ""},
 		{"password amazon.co.jp page is blank", ""},
+		// Found in the forty-second set: where passwords are kept, a setting.
+		{"パスワードはBitwardenにあるけどユーザー名が空", ""},
+		{"after setting SameSite=None. Is Secure required?", ""},
+		{"パスワードはAbc=Def1です", "Abc=Def1"},
 		// A service after the Japanese particle says where it went; after
 		// "is" a name may be the password.
 		{"楽天のパスワードをAmazonに打ち込んでた", ""},
