@@ -25,9 +25,10 @@ var (
 	// after it follows with no space ("パスワードはabc12345です"). Words
 	// of how sure or a share may come first ("my password is just
 	// hunter22", "pw is 100% kaiketsu99"): they are not X (group 1 holds
-	// the verb, group 2 them, group 3 X).
+	// the verb, group 2 them, group 3 X, group 4 a Japanese particle
+	// right after X, which serviceNames need).
 	passwordIsPattern = regexp.MustCompile(`(?i)(?:password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*(is|was|=|:|は|を)\s*` +
-		`((?:(?:` + strings.Join(sureWords, "|") + `|(?:100|[0-9]{1,2})(?:\.[0-9]+)?%)[,.]?\s+)*)["'「]?([!#-&(-~]{4,64})`)
+		`((?:(?:` + strings.Join(sureWords, "|") + `|(?:100|[0-9]{1,2})(?:\.[0-9]+)?%)[,.]?\s+)*)["'「]?([!#-&(-~]{4,64})(に|の|で|と|へ|から|が|を|って)?`)
 	// Without a verb: "used hunter2 as my password", "パスワード hunter2 で
 	// 入れない". Only an X with a letter and a digit or symbol counts
 	// (wordLike), so "used my birthday as password" or "パスワード reset
@@ -82,9 +83,15 @@ var serviceNames = map[string]bool{
 	"bitwarden": true, "1password": true, "lastpass": true, "keepass": true, "keepassxc": true, "dashlane": true,
 }
 
-func serviceName(x string) bool { return serviceNames[strings.ToLower(x)] }
-
-func japaneseVerb(v string) bool { return v == "は" || v == "を" }
+// placeNamed reports whether x, matched by passwordIsPattern after verb
+// and before, names where a password is: one of serviceNames after は or
+// を, not quoted ("パスワードは「Amazon」です" quotes the password), and
+// followed by a particle ("Amazonに", "Amazonのと同じ"; a bare
+// "パスワードはGoogle" may be the password).
+func placeNamed(verb, before, x, particle string) bool {
+	quoted := strings.HasSuffix(before, `"`) || strings.HasSuffix(before, "'") || strings.HasSuffix(before, "「")
+	return (verb == "は" || verb == "を") && particle != "" && !quoted && serviceNames[strings.ToLower(x)]
+}
 
 // sureWords say how sure or how much, after "my password is": "the
 // password is completely gone", "is now hunter22". They are not the
@@ -158,14 +165,15 @@ func scrubNFKC(s string) (string, bool) {
 	if withVerb {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
-			verb, sure, x := sub[1], sub[2], sub[3]
+			verb, sure, x, particle := sub[1], sub[2], sub[3], sub[4]
+			before := strings.TrimSuffix(m[:len(m)-len(particle)], x)
 			// After words of how sure, only a word that looks like a
 			// password is one ("is just fine" is not).
-			if commonWord(x) || percentage(x) || !hasASCIIWord(x) || japaneseVerb(verb) && serviceName(x) ||
+			if commonWord(x) || percentage(x) || !hasASCIIWord(x) || placeNamed(verb, before, x, particle) ||
 				sure != "" && !wordLike(strings.TrimRight(x, trailingPunct+"!?")) {
 				return m
 			}
-			return strings.TrimSuffix(m, x) + redacted
+			return before + redacted + particle
 		})
 	}
 	if verbless {
@@ -238,10 +246,11 @@ func redactVerbless(s string) string {
 		s = p.ReplaceAllStringFunc(s, func(m string) string {
 			sub := p.FindStringSubmatch(m)
 			x := sub[len(sub)-1]
-			if p == passwordBarePattern {
-				if x = strings.TrimRight(x, trailingPunct+"!?"); !bareOK(x) {
-					return m
-				}
+			// The punctuation after it is trimmed for the checks only: a
+			// password may end in "!" ("password Hunter2!"), and the
+			// safe side is to redact it with the word.
+			if p == passwordBarePattern && !bareOK(strings.TrimRight(x, trailingPunct+"!?")) {
+				return m
 			}
 			if p == passwordAsPattern {
 				if sub[3] != "" {
@@ -267,15 +276,15 @@ func bareOK(x string) bool {
 		!numberedWord(x) && !strings.ContainsAny(x, "@()[]{}") && !strings.Contains(x, "://")
 }
 
-// setting reports whether w is a name, "=" and a word, letters only
-// ("SameSite=None", "HttpOnly=true"): a setting someone quotes.
+// setting reports whether w is a cookie attribute and its value, as an
+// engineer quotes one ("SameSite=None"): only the attributes' own names,
+// since a word, "=" and a word may well be a password ("Open=Sesame").
 func setting(w string) bool {
 	k, v, ok := strings.Cut(w, "=")
-	letters := func(s string) bool {
-		return s != "" && strings.Trim(strings.ToLower(s), "abcdefghijklmnopqrstuvwxyz_") == ""
-	}
-	return ok && letters(k) && letters(v)
+	return ok && v != "" && cookieAttributes[strings.ToLower(k)] && strings.Trim(strings.ToLower(v), "abcdefghijklmnopqrstuvwxyz") == ""
 }
+
+var cookieAttributes = map[string]bool{"samesite": true, "httponly": true, "secure": true, "partitioned": true, "priority": true}
 
 // numberedWord reports whether x is a number, a hyphen and a word: "2-step",
 // "6-digit".

@@ -65,11 +65,14 @@ func scrubReference(text string) (string, bool) {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
 			// sub[2], words of how sure, is empty: no piece below has one.
-			x := sub[3]
-			if commonWords[strings.ToLower(x)] || !hasASCIIWord(x) || (sub[1] == "は" || sub[1] == "を") && serviceNames[strings.ToLower(x)] {
+			x, particle := sub[3], sub[4]
+			before := strings.TrimSuffix(strings.TrimSuffix(m, particle), x)
+			quoted := strings.HasSuffix(before, `"`) || strings.HasSuffix(before, "'") || strings.HasSuffix(before, "「")
+			if commonWords[strings.ToLower(x)] || !hasASCIIWord(x) ||
+				(sub[1] == "は" || sub[1] == "を") && particle != "" && !quoted && serviceNames[strings.ToLower(x)] {
 				return m
 			}
-			return strings.TrimSuffix(m, x) + redacted
+			return before + redacted + particle
 		})
 		s = redactVerbless(s)
 	}

@@ -91,6 +91,14 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"パスワードはBitwardenにあるけどユーザー名が空", ""},
 		{"after setting SameSite=None. Is Secure required?", ""},
 		{"パスワードはAbc=Def1です", "Abc=Def1"},
+		// From a review: what these rules must not let through.
+		{"Open=Sesame", "Open=Sesame"},
+		{"my login is bob and Tiger=Lily", "Tiger=Lily"},
+		{"パスワードは「Amazon」です", "Amazon"},
+		{"パスワードはGoogle", "Google"},
+		{"forgot password Hunter2!", "Hunter2!"},
+		{"楽天のパスワードをAmazonに入れた", ""},
+		{"パスワードはAmazonのと同じ", ""},
 		// A service after the Japanese particle says where it went; after
 		// "is" a name may be the password.
 		{"楽天のパスワードをAmazonに打ち込んでた", ""},
@@ -159,5 +167,19 @@ func TestScrubKeepsTheRest(t *testing.T) {
 	got := core.Scrub("amazon says wrong password but my password is hunter22")
 	if got != "amazon says wrong password but my password is [redacted]" {
 		t.Errorf("Scrub = %q", got)
+	}
+}
+
+// TestScrubTakesThePunctuationWithABarePassword: a password right after
+// the word may end in punctuation; none of it is left behind (a review
+// found "forgot password Hunter2!" scrubbed to "... [redacted]!").
+func TestScrubTakesThePunctuationWithABarePassword(t *testing.T) {
+	for text, want := range map[string]string{
+		"forgot password Hunter2!":         "forgot password [redacted]",
+		"forgot password Hunter2! help me": "forgot password [redacted] help me",
+	} {
+		if got := core.Scrub(text); got != want {
+			t.Errorf("Scrub(%q) = %q, want %q", text, got, want)
+		}
 	}
 }
