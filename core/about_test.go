@@ -274,3 +274,27 @@ func searchWhere(s string, terms []string, ok func(i, j int) bool) bool {
 	}
 	return false
 }
+
+// TestShippedPlaybookTakesAPasswordChange: wanting to change a password
+// one knows is the forgot-password topic's too (its summary says so), not
+// the laptop's, whose out-of-scope example "how do I change my laptop
+// login password" had vetoed it. Found in the forty-third set.
+func TestShippedPlaybookTakesAPasswordChange(t *testing.T) {
+	kb := mustDefaultKB(t)
+	for text, want := range map[string]string{
+		"how do I change my amazon password":       "forgot-password",
+		"how do I change my password on amazon":    "forgot-password",
+		"Amazonのパスワードを変更するには":                      "forgot-password",
+		"how do I change my laptop login password": "",
+		"how do I change my delivery address":      "",
+		"三井住友のワンタイムパスワードが海外だとSMSで届かない":             "",
+	} {
+		got := ""
+		if ms := kb.Diagnose(text); len(ms) > 0 {
+			got = ms[0].Topic.ID
+		}
+		if got != want {
+			t.Errorf("Diagnose(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

@@ -99,6 +99,8 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"forgot password Hunter2!", "Hunter2!"},
 		{"楽天のパスワードをAmazonに入れた", ""},
 		{"パスワードはAmazonのと同じ", ""},
+		{"and my password is suddenly wrong.", ""},
+		{"my password is suddenly Hunter22!", "Hunter22!"},
 		// A service after the Japanese particle says where it went; after
 		// "is" a name may be the password.
 		{"楽天のパスワードをAmazonに打ち込んでた", ""},
