@@ -282,9 +282,12 @@ func searchWhere(s string, terms []string, ok func(i, j int) bool) bool {
 func TestShippedPlaybookTakesAPasswordChange(t *testing.T) {
 	kb := mustDefaultKB(t)
 	for text, want := range map[string]string{
-		"how do I change my amazon password":       "forgot-password",
-		"how do I change my password on amazon":    "forgot-password",
-		"Amazonのパスワードを変更するには":                      "forgot-password",
+		"how do I change my amazon password":    "forgot-password",
+		"how do I change my password on amazon": "forgot-password",
+		"Amazonのパスワードを変更するには":                   "forgot-password",
+		// A change one did not make is a takeover's sign, in Japanese too
+		// (it went to forgot-password at 0.51 before two examples).
+		"パスワード変更のメールが来たけど変えてない":                    "account-takeover",
 		"how do I change my laptop login password": "",
 		"how do I change my delivery address":      "",
 		"三井住友のワンタイムパスワードが海外だとSMSで届かない":             "",
