@@ -172,7 +172,7 @@ func comparedWith(norm string, i, j int) bool {
 
 var (
 	comparedAfter  = []string{"と同じ", "とおなじ", "と混", "とまざ", "と間違", "とまちが", "のやつと", "one", "ones"}
-	comparedBefore = []string{"same as", "mixing it up with", "mixed it up with", "mixing up with", "mixed up with", "confused with", "confusing it with", "confused it with"}
+	comparedBefore = []string{"same as", "same one as", "mixing it up with", "mixed it up with", "mixing up with", "mixed up with", "confused with", "confusing it with", "confused it with"}
 )
 
 // signsInTo reports whether the place named at norm[i:j] (a normalized

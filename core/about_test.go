@@ -227,6 +227,8 @@ func TestShippedAboutKeepsAmazonTrouble(t *testing.T) {
 		"codes from Google Authenticator are always rejected":                    "verification-code",
 		"VPNで画像認証が何度も出る":                                                         "captcha",
 		"I get the OTP for my bank instantly but the sign-in code never arrives": "verification-code",
+		"it's the same one as my ebay but amazon keeps saying incorrect":         "wrong-credentials",
+		"my card issuer never texted the one-time code for the purchase":         "",
 		"the code for amazon goes to my gmail and never arrives":                 "verification-code",
 	} {
 		got := ""

@@ -133,6 +133,7 @@ func TestEvalPhrasingsHoldNoSecrets(t *testing.T) {
 		"Prime Video error: 再生中にエラーが発生しました, code 9074": true,
 		// A code typed in two groups, as the text message shows it: a
 		// one-time code.
+		"kindle app says enter OTP, I type 482 913 exactly like in the text and it says incorrect. tried without the space too":                 true,
 		"entered 482913 and it says invalid code. its the newest text i got, the older ones i deleted":                                          true,
 		"Dear Amazon, I typed 482 913 from the text message but it says the code is not correct. Should I leave out the space? Regards":         true,
 		"Our shop account password: owner wrote it on a small note and the note is lost. We still get emails to that address. How we reset it?": true,
