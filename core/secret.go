@@ -20,6 +20,10 @@ var (
 	// An error code ("エラーコード: 7031", "error code 1234") names what
 	// went wrong, not a secret: group 1 tells it (an "error PIN" is a PIN).
 	codeIsPattern = regexp.MustCompile(`(?i)(error\s*code|エラー\s*コード|(?:code|コード|pin|otp|暗証番号))\s*(is|was|=|:|は|が)?\s*(\d{4,8})\b`)
+	// The same with the digits in pieces, as a text message groups them or
+	// a person reads them out ("my OTP: 12 34 56", "コード 1 2 3 4 5 6",
+	// "code 1-2-3-4-5-6"): four to eight digits in all (spacedCode).
+	spacedCodePattern = regexp.MustCompile(`(?i)(error\s*code|エラー\s*コード|(?:code|コード|pin|otp|暗証番号))\s*(is|was|=|:|は|が)?\s*(\d{1,4}(?:[ \-]\d{1,4}){1,7})\b`)
 	// "password is X", "pw: X", "パスワードは X": X is the secret.
 	// X is a run of printable ASCII without quotes: in Japanese the word
 	// after it follows with no space ("パスワードはabc12345です"). Words
@@ -27,7 +31,7 @@ var (
 	// hunter22", "pw is 100% kaiketsu99"): they are not X (group 1 holds
 	// the verb, group 2 them, group 3 X, group 4 a Japanese particle
 	// right after X, which serviceNames need).
-	passwordIsPattern = regexp.MustCompile(`(?i)(?:password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ)\s*(is|was|=|:|は|を)\s*` +
+	passwordIsPattern = regexp.MustCompile(`(?i)(?:password|passwd|passcode|pass|pwd|pw|パスワード|ﾊﾟｽﾜｰﾄﾞ|ぱすわーど|パス)\s*(is|was|=|:|は|を)\s*` +
 		`((?:(?:` + strings.Join(sureWords, "|") + `|(?:100|[0-9]{1,2})(?:\.[0-9]+)?%)[,.]?\s+)*)["'「]?([!#-&(-~]{4,64})(に|の|で|と|へ|から|が|を|って)?`)
 	// Without a verb: "used hunter2 as my password", "パスワード hunter2 で
 	// 入れない". Only an X with a letter and a digit or symbol counts
@@ -39,7 +43,7 @@ var (
 	// help". Only an X of six or more with a letter and a digit or symbol
 	// that is not a name, a joined word or a link (bareOK): "password
 	// reset", "password 2-step", "password (again)" are left alone.
-	passwordBarePattern = regexp.MustCompile(`(?i)\b(?:password|passwd|passcode|pwd|pw)[ \t]+["'「]?([!#-&(-~]{6,64})`)
+	passwordBarePattern = regexp.MustCompile(`(?i)(?:\b(?:password|passwd|passcode|pass|pwd|pw)|パスワード|ﾊﾟｽﾜｰﾄﾞ|ぱすわーど)\s+["'「]?([!#-&(-~]{6,64})`)
 )
 
 // commonWords are what follows "my password is" when it is not a password.
@@ -193,6 +197,15 @@ func scrubNFKC(s string) (string, bool) {
 		}
 		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")
 	}
+	if countDigits(s) >= 4 {
+		s = spacedCodePattern.ReplaceAllStringFunc(s, func(m string) string {
+			sub := spacedCodePattern.FindStringSubmatch(m)
+			if errorCode(sub[1]) || !spacedCode(sub[3]) {
+				return m
+			}
+			return strings.TrimSuffix(m, sub[3]) + redacted
+		})
+	}
 	// A lone strong-password-like word: long, no spaces, mixing at least
 	// three of lower case, upper case, digits and symbols. The words are
 	// those of the text before any of them is replaced, as strings.Fields
@@ -338,6 +351,24 @@ func spaceAfter(s string, i int) bool {
 
 // longestDigitRun is the length of the longest run of ASCII digits (what
 // \d matches) in s.
+// countDigits counts the ASCII digits of s.
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// spacedCode reports whether x, digits in pieces, holds four to eight
+// digits: a one-time code's length, not a phone or an order number's.
+func spacedCode(x string) bool {
+	n := countDigits(x)
+	return n >= 4 && n <= 8
+}
+
 func longestDigitRun(s string) int {
 	best, run := 0, 0
 	for i := 0; i < len(s); i++ {
@@ -356,7 +387,7 @@ func longestDigitRun(s string) int {
 // then the Japanese ones.
 var (
 	passwordWordsASCII = []string{"password", "passwd", "passcode", "pass", "pwd", "pw"}
-	passwordWordsJA    = []string{"パスワード", "ﾊﾟｽﾜｰﾄﾞ"}
+	passwordWordsJA    = []string{"パスワード", "ﾊﾟｽﾜｰﾄﾞ", "ぱすわーど", "パス"}
 )
 
 // passwordWords looks through s once for the password words the
@@ -382,7 +413,7 @@ func passwordWords(s string) (verbless, withVerb bool) {
 				continue
 			}
 			if w[0] < utf8.RuneSelf {
-				verbless = verbless || asBefore(s[:i]) || w != "pass" && spacedASCIIAfter(s[i+len(w):])
+				verbless = verbless || asBefore(s[:i]) || spacedASCIIAfter(s[i+len(w):])
 			} else {
 				verbless = verbless || asciiAfter(s[i+len(w):])
 			}
@@ -417,11 +448,11 @@ func asciiAfter(s string) bool {
 	return s != "" && s[0] > ' ' && s[0] < utf8.RuneSelf
 }
 
-// spacedASCIIAfter reports whether s starts with a space or tab and then,
-// after an opening quote, printable ASCII: what passwordBarePattern needs
-// after its word.
+// spacedASCIIAfter reports whether s starts with space and then, after
+// an opening quote, printable ASCII: what passwordBarePattern needs after
+// its word.
 func spacedASCIIAfter(s string) bool {
-	return s != "" && (s[0] == ' ' || s[0] == '\t') && asciiAfter(strings.TrimLeft(s, " \t"))
+	return s != "" && strings.IndexByte(reSpace, s[0]) >= 0 && asciiAfter(s)
 }
 
 // reSpace is what \s matches in Go's regular expressions.

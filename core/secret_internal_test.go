@@ -42,6 +42,9 @@ func TestSecretShortcutsNeverHideAMatch(t *testing.T) {
 				t.Fatalf("%q matches the code pattern with no run of four digits", s)
 			}
 		}
+		if spacedCodePattern.MatchString(s) && countDigits(s) < 4 {
+			t.Fatalf("%q matches the spaced code pattern with fewer than four digits", s)
+		}
 		if otpPattern.MatchString(s) {
 			matched[2]++
 			if longestDigitRun(s) < 3 {
@@ -61,7 +64,7 @@ func TestSecretShortcutsNeverHideAMatch(t *testing.T) {
 func scrubReference(text string) (string, bool) {
 	s := norm.NFKC.String(strings.ToValidUTF8(text, "\uFFFD")) // as nfkc does
 	orig := s
-	if strings.Contains(strings.ToLower(s), "pa") || strings.Contains(strings.ToLower(s), "pw") || strings.Contains(s, "パスワード") {
+	if strings.Contains(strings.ToLower(s), "pa") || strings.Contains(strings.ToLower(s), "pw") || strings.Contains(s, "パス") || strings.Contains(s, "ぱすわーど") {
 		s = passwordIsPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := passwordIsPattern.FindStringSubmatch(m)
 			// sub[2], words of how sure, is empty: no piece below has one.
@@ -85,6 +88,13 @@ func scrubReference(text string) (string, bool) {
 			return strings.TrimSuffix(m, sub[3]) + redacted
 		})
 		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")
+		s = spacedCodePattern.ReplaceAllStringFunc(s, func(m string) string {
+			sub := spacedCodePattern.FindStringSubmatch(m)
+			if errorCode(sub[1]) || !spacedCode(sub[3]) {
+				return m
+			}
+			return strings.TrimSuffix(m, sub[3]) + redacted
+		})
 	}
 	for _, w := range strings.Fields(s) {
 		if looksLikePassword(w) {
@@ -97,7 +107,7 @@ func scrubReference(text string) (string, bool) {
 func TestScrubMatchesReference(t *testing.T) {
 	pieces := []string{"pass", "Password", "pw", "is", ":", " ", " ", "\t", "\u0085", "\u2028", "\u3000", "\u00a0", "\xff", "\xe3\x80",
 		"Hunter2!x", "Tr0ub4dor&3", "abcdefgh", "ABCdef12", "works!!!!", "https://x.io/Ab1!", "me@ex.com", "123456", "123 456",
-		"code is 4821", "コードは 123456", "パスワードは Secret99!", "パスワードはabc12345です", " as my password", "パスワード ", "hunter2", "で", "P@ssw0rd!24", "ぱすわーど", "忘れた", "ＡＢＣｄｅｆ１２３", "é", "x"}
+		"code is 4821", "コードは 123456", "パスワードは Secret99!", "パスワードはabc12345です", " as my password", "パスワード ", "hunter2", "で", "P@ssw0rd!24", "ぱすわーど", "忘れた", "ＡＢＣｄｅｆ１２３", "é", "x", "パスは ", "12 34 56", "1-2-3-4", "otp: "}
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 100_000 {
 		var b strings.Builder

@@ -100,6 +100,20 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"楽天のパスワードをAmazonに入れた", ""},
 		{"パスワードはAmazonのと同じ", ""},
 		{"and my password is suddenly wrong.", ""},
+		// Found by a hostile run: the Japanese word or "pass" before the
+		// password without a verb, a line break, codes in pieces.
+		{"パスワード hunter2", "hunter2"},
+		{"pass abcd1234", "abcd1234"},
+		{"パスは abcd1234", "abcd1234"},
+		{"ぱすわーどは abc123 です", "abc123"},
+		{"password\nhunter2", "hunter2"},
+		{"my OTP: 12 34 56", "12 34 56"},
+		{"認証コード 1 2 3 4 5 6", "1 2 3 4 5 6"},
+		{"code 1-2-3-4-5-6", "1-2-3-4-5-6"},
+		{"error code 12 34 on the page", ""},
+		{"the code for order 250-1234567-1234567", ""},
+		{"I can't pass the captcha", ""},
+		{"パスタが好き、パスポートは 2024 年に更新", ""},
 		{"my password is suddenly Hunter22!", "Hunter22!"},
 		// A service after the Japanese particle says where it went; after
 		// "is" a name may be the password.
