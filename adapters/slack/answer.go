@@ -209,7 +209,11 @@ func (b *Bot) responseURLAllowed(raw string) error {
 		return errors.New("no usable response_url")
 	}
 	host := strings.ToLower(u.Hostname())
-	if u.User != nil || !slices.Contains(b.opt.ResponseHosts, host) {
+	if u.User != nil {
+		// Not the user part itself: it may be a credential.
+		return fmt.Errorf("response_url to %q carries a user name", host)
+	}
+	if !slices.Contains(b.opt.ResponseHosts, host) {
 		return fmt.Errorf("response_url host %q is not one of SLACK_RESPONSE_HOSTS", host)
 	}
 	if !loopback(host) {

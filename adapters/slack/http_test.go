@@ -506,6 +506,11 @@ func TestResponseURLOnlyToSlack(t *testing.T) {
 	if !strings.Contains(tb.logs.String(), "not one of SLACK_RESPONSE_HOSTS") {
 		t.Errorf("a refused response_url is not logged as such:\n%s", tb.logs)
 	}
+	// A user part is named as the reason (a hostile run saw an allowed
+	// host logged as not allowed), and never logged itself.
+	if !strings.Contains(tb.logs.String(), "carries a user name") || strings.Contains(tb.logs.String(), "user:pw") {
+		t.Errorf("a response_url with a user part is not logged for it, or the user part is:\n%s", tb.logs)
+	}
 }
 
 type recordingTransport func(*http.Request) (*http.Response, error)
