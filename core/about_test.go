@@ -211,7 +211,7 @@ func TestAboutTriesAreTheTerms(t *testing.T) {
 // least of all the urgent takeover one.
 func TestShippedAboutKeepsAmazonTrouble(t *testing.T) {
 	kb := mustDefaultKB(t)
-	for text, want := range map[string]string{
+	expectTops(t, kb, map[string]string{
 		"my account was hacked, my bank says there are orders I didn't make": "account-takeover",
 		"銀行から不正利用の連絡があった、アカウント乗っ取られたかも":                                      "account-takeover",
 		"I forgot which email I used, maybe my outlook address":              "forgot-email",
@@ -230,15 +230,7 @@ func TestShippedAboutKeepsAmazonTrouble(t *testing.T) {
 		"it's the same one as my ebay but amazon keeps saying incorrect":         "wrong-credentials",
 		"my card issuer never texted the one-time code for the purchase":         "",
 		"the code for amazon goes to my gmail and never arrives":                 "verification-code",
-	} {
-		got := ""
-		if ms := kb.Diagnose(text); len(ms) > 0 {
-			got = ms[0].Topic.ID
-		}
-		if got != want {
-			t.Errorf("Diagnose(%q) = %q, want %q", text, got, want)
-		}
-	}
+	})
 }
 
 // searchOthers is the term-by-term search for another service not named
@@ -283,7 +275,7 @@ func searchWhere(s string, terms []string, ok func(i, j int) bool) bool {
 // login password" had vetoed it. Found in the forty-third set.
 func TestShippedPlaybookTakesAPasswordChange(t *testing.T) {
 	kb := mustDefaultKB(t)
-	for text, want := range map[string]string{
+	expectTops(t, kb, map[string]string{
 		"how do I change my amazon password":    "forgot-password",
 		"how do I change my password on amazon": "forgot-password",
 		"Amazonのパスワードを変更するには":                   "forgot-password",
@@ -293,13 +285,19 @@ func TestShippedPlaybookTakesAPasswordChange(t *testing.T) {
 		"how do I change my laptop login password": "",
 		"how do I change my delivery address":      "",
 		"三井住友のワンタイムパスワードが海外だとSMSで届かない":             "",
-	} {
+	})
+}
+
+// expectTops checks the best topic kb gives each text ("" for none).
+func expectTops(t *testing.T, kb *KB, want map[string]string) {
+	t.Helper()
+	for text, w := range want {
 		got := ""
 		if ms := kb.Diagnose(text); len(ms) > 0 {
 			got = ms[0].Topic.ID
 		}
-		if got != want {
-			t.Errorf("Diagnose(%q) = %q, want %q", text, got, want)
+		if got != w {
+			t.Errorf("Diagnose(%q) = %q, want %q", text, got, w)
 		}
 	}
 }
