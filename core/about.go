@@ -18,15 +18,21 @@ import "strings"
 // (PlaceFollowedBy: "Gmailにログインできない", "Outlookのパスワード忘れた")
 // or one that comes before it (PlacePrecededBy: "can't log into Gmail").
 //
+// Separate are the subject's maker's other services with a sign-in of
+// their own (for Amazon: Seller Central, KDP, AWS): people name the subject
+// with them ("Amazonのセラーセントラルにログインできない"), so a message
+// naming one is not this playbook's even when it names the subject.
+//
 // Unrelated terms are the subject's other business (for Amazon sign-in:
 // gift cards, coupons, lockers, deliveries): a message naming one of them
 // and none of UnrelatedUnless (words of this playbook's own business,
 // "sign in", "ログイン") gets no topic, even naming the subject: "Amazon
 // gift card code says invalid" is not a verification code.
 type About struct {
-	Names  []string
-	Others []string
-	Places []string
+	Names    []string
+	Others   []string
+	Places   []string
+	Separate []string
 
 	PlaceFollowedBy, PlacePrecededBy []string
 
@@ -37,6 +43,7 @@ type About struct {
 	// (there are dozens).
 	nameTrie, otherTrie, placeTrie *keywordTrie
 	unrelatedTrie, unlessTrie      *keywordTrie
+	separateTrie                   *keywordTrie
 	placeAfter, placeBefore        []string // normalized
 }
 
@@ -46,6 +53,7 @@ func (a *About) compile() {
 	a.placeTrie = newKeywordTrie(normalizeTerms(a.Places))
 	a.placeAfter, a.placeBefore = normalizeTerms(a.PlaceFollowedBy), normalizeTerms(a.PlacePrecededBy)
 	a.unrelatedTrie, a.unlessTrie = newKeywordTrie(normalizeTerms(a.Unrelated)), newKeywordTrie(normalizeTerms(a.UnrelatedUnless))
+	a.separateTrie = newKeywordTrie(normalizeTerms(a.Separate))
 }
 
 // normalizeTerms normalizes ts, without empty or repeated terms.
@@ -60,8 +68,8 @@ func normalizeTerms(ts []string) []string {
 }
 
 // excludes reports whether a normalized message names another service
-// and not this playbook's subject, or names the subject's other business
-// (Unrelated) without a word of this playbook's.
+// and not this playbook's subject, names one of Separate, or names the
+// subject's other business (Unrelated) without a word of this playbook's.
 func (a *About) excludes(norm string) bool { return a.excludesPart(norm, false) }
 
 // excludesPart is excludes for a sentence of a message that names the
@@ -70,6 +78,9 @@ func (a *About) excludes(norm string) bool { return a.excludesPart(norm, false) 
 func (a *About) excludesPart(norm string, named bool) bool {
 	if a == nil || a.otherTrie == nil {
 		return false
+	}
+	if a.separateTrie.mentionsAny(norm) {
+		return true
 	}
 	if a.unrelatedTrie.mentionsAny(norm) && !a.unlessTrie.mentionsAny(norm) {
 		return true

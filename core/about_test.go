@@ -149,12 +149,13 @@ func TestAboutTriesAreTheTerms(t *testing.T) {
 		t.Helper()
 		names, others, places := normalizeTerms(a.Names), normalizeTerms(a.Others), normalizeTerms(a.Places)
 		unrelated, unless := normalizeTerms(a.Unrelated), normalizeTerms(a.UnrelatedUnless)
+		separate := normalizeTerms(a.Separate)
 		for _, text := range texts {
 			n := Normalize(text)
 			plain := searchWhere(n, names, func(i, j int) bool { return !deniedName(n, i, j) })
 			denied := searchWhere(n, names, func(i, j int) bool { return deniedName(n, i, j) })
 			want := (searchOthers(n, others) || searchPlaces(a, n, places) || denied) && !plain ||
-				searchTerms(n, unrelated) && !searchTerms(n, unless)
+				searchTerms(n, unrelated) && !searchTerms(n, unless) || searchTerms(n, separate)
 			if got := a.excludes(n); got != want {
 				t.Fatalf("excludes(%q) = %v through the tries, %v term by term", n, got, want)
 			}
@@ -298,6 +299,28 @@ func expectTops(t *testing.T, kb *KB, want map[string]string) {
 		}
 		if got != w {
 			t.Errorf("Diagnose(%q) = %q, want %q", text, got, w)
+		}
+	}
+}
+
+// TestAboutSeparate: the maker's other services with sign-ins of their
+// own exclude a message even when it names the subject.
+func TestAboutSeparate(t *testing.T) {
+	a := &About{Names: []string{"Amazon", "アマゾン"}, Others: []string{"Netflix"}, Separate: []string{"Seller Central", "セラーセントラル", "KDP"}}
+	a.compile()
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"can't log into Amazon Seller Central", true},
+		{"Amazonのセラーセントラルにログインできない", true},
+		{"KDP password reset email not arriving", true},
+		{"kdps", false}, // a word, not a prefix
+		{"can't log into Amazon", false},
+		{"forgot my password", false},
+	} {
+		if got := a.excludes(Normalize(tt.text)); got != tt.want {
+			t.Errorf("excludes(%q) = %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }

@@ -378,13 +378,15 @@ func (l *loader) patterns(n *yaml.Node, field string) (out []string, lines []int
 // about reads the about block: names (the subject), others (services
 // whose mention, without a name, means the message is not for this
 // playbook), places (services that count as others only when named with
-// the words that follow or come before them) and unrelated (the subject's
-// other business, with the words that bring a message back).
+// the words that follow or come before them), separate (the maker's other
+// services with sign-ins of their own, which exclude even beside a name)
+// and unrelated (the subject's other business, with the words that bring a
+// message back).
 func (l *loader) about(n *yaml.Node) *About {
 	if n == nil {
 		return nil
 	}
-	m := l.fields(n, "about", "names", "others", "places", "unrelated")
+	m := l.fields(n, "about", "names", "others", "places", "separate", "unrelated")
 	if m == nil {
 		return nil
 	}
@@ -429,6 +431,7 @@ func (l *loader) about(n *yaml.Node) *About {
 	}
 	a.Names = terms(m, n, "about.names", true, "the names people use for this playbook's subject, e.g. [Amazon, アマゾン]", seen)
 	a.Others = terms(m, n, "about.others", false, "", seen)
+	a.Separate = terms(m, n, "about.separate", false, "", seen)
 	if p := m["places"]; p != nil {
 		if p.Kind == yaml.SequenceNode {
 			l.errf(p, "about.places", "must be a mapping: terms (the places), followed_by and preceded_by (the words that make a place what the trouble is with)")

@@ -104,7 +104,7 @@ var sureWords = []string{
 	"completely", "totally", "really", "probably", "actually", "literally", "absolutely", "certainly",
 	"clearly", "exactly", "apparently", "supposedly", "obviously", "usually", "normally", "correctly",
 	"just", "now", "already", "entirely", "still", "also", "definitely", "surely", "always",
-	"suddenly", "somehow", "simply", "basically", "honestly", "maybe", "perhaps",
+	"suddenly", "somehow", "simply", "basically", "honestly", "maybe", "perhaps", "long", "pretty", "kinda",
 }
 
 func init() {

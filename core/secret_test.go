@@ -100,6 +100,7 @@ func TestLooksSecretAndScrub(t *testing.T) {
 		{"楽天のパスワードをAmazonに入れた", ""},
 		{"パスワードはAmazonのと同じ", ""},
 		{"and my password is suddenly wrong.", ""},
+		{"Password is long gone from my brain.", ""},
 		// Found by a hostile run: the Japanese word or "pass" before the
 		// password without a verb, a line break, codes in pieces.
 		{"パスワード hunter2", "hunter2"},
