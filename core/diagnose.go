@@ -234,12 +234,18 @@ func newIndex(books []*Playbook) *index {
 			}
 			ix.keywords = append(ix.keywords, kws)
 		}
+		// Another service's trouble, written or learned, is about's to
+		// tell: as an example it only teaches that sign-in words are out
+		// of scope ("Slackにログインできない" kept "ログインできない" from
+		// any guess).
+		addOut := func(e string, learned bool) {
+			if !p.About.excludes(Normalize(e)) {
+				add(int32(bi), -1, e, learned)
+			}
+		}
 		for _, lang := range p.Languages {
 			for _, e := range p.OutOfScope[lang] {
-				if p.About.excludes(Normalize(e)) {
-					continue // as for phrasings, below
-				}
-				add(int32(bi), -1, e, false)
+				addOut(e, false)
 			}
 			for _, e := range p.General[lang] {
 				add(int32(bi), generalTopic, e, false)
@@ -248,12 +254,7 @@ func newIndex(books []*Playbook) *index {
 				add(int32(bi), generalTopic, e, true)
 			}
 			for _, e := range p.outPhrasings[lang] {
-				// Another service's trouble is about's to tell; learned,
-				// it only teaches that sign-in words are out of scope.
-				if p.About.excludes(Normalize(e)) {
-					continue
-				}
-				add(int32(bi), -1, e, true)
+				addOut(e, true)
 			}
 		}
 	}
