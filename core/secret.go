@@ -16,14 +16,13 @@ var (
 	// ("123 456", "123-456"). A run joined to others by hyphens is part of
 	// a longer number (an order number, 250-1234567-1234567).
 	otpPattern = regexp.MustCompile(`(^|[^\d.,:/\-])(\d{3}[ \-]?\d{3}|\d{7,8})($|[^\d.,:/\-])`)
-	// "code is 1234", "コードは 1234", "pin: 0000".
+	// "code is 1234", "コードは 1234", "pin: 0000", or the digits in
+	// pieces, as a text message groups them or a person reads them out
+	// ("my OTP: 12 34 56", "コード 1 2 3 4 5 6", "code 1-2-3-4-5-6"): four
+	// to eight digits in all (codeLength).
 	// An error code ("エラーコード: 7031", "error code 1234") names what
 	// went wrong, not a secret: group 1 tells it (an "error PIN" is a PIN).
-	codeIsPattern = regexp.MustCompile(`(?i)(error\s*code|エラー\s*コード|(?:code|コード|pin|otp|暗証番号))\s*(is|was|=|:|は|が)?\s*(\d{4,8})\b`)
-	// The same with the digits in pieces, as a text message groups them or
-	// a person reads them out ("my OTP: 12 34 56", "コード 1 2 3 4 5 6",
-	// "code 1-2-3-4-5-6"): four to eight digits in all (spacedCode).
-	spacedCodePattern = regexp.MustCompile(`(?i)(error\s*code|エラー\s*コード|(?:code|コード|pin|otp|暗証番号))\s*(is|was|=|:|は|が)?\s*(\d{1,4}(?:[ \-]\d{1,4}){1,7})\b`)
+	codeIsPattern = regexp.MustCompile(`(?i)(error\s*code|エラー\s*コード|(?:code|コード|pin|otp|暗証番号))\s*(is|was|=|:|は|が)?\s*(\d{4,8}|\d{1,4}(?:[ \-]\d{1,4}){1,7})\b`)
 	// "password is X", "pw: X", "パスワードは X": X is the secret.
 	// X is a run of printable ASCII without quotes: in Japanese the word
 	// after it follows with no space ("パスワードはabc12345です"). Words
@@ -184,27 +183,18 @@ func scrubNFKC(s string) (string, bool) {
 	if verbless {
 		s = redactVerbless(s)
 	}
-	// Redacting a password only ever removes digits.
-	if run := longestDigitRun(s); run >= 3 {
-		if run >= 4 {
-			s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
-				sub := codeIsPattern.FindStringSubmatch(m)
-				if errorCode(sub[1]) {
-					return m
-				}
-				return strings.TrimSuffix(m, sub[3]) + redacted
-			})
-		}
-		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")
-	}
+	// Each pattern needs so many digits; redacting only ever removes some.
 	if countDigits(s) >= 4 {
-		s = spacedCodePattern.ReplaceAllStringFunc(s, func(m string) string {
-			sub := spacedCodePattern.FindStringSubmatch(m)
-			if errorCode(sub[1]) || !spacedCode(sub[3]) {
+		s = codeIsPattern.ReplaceAllStringFunc(s, func(m string) string {
+			sub := codeIsPattern.FindStringSubmatch(m)
+			if errorCode(sub[1]) || !codeLength(sub[3]) {
 				return m
 			}
 			return strings.TrimSuffix(m, sub[3]) + redacted
 		})
+	}
+	if longestDigitRun(s) >= 3 {
+		s = otpPattern.ReplaceAllString(s, "${1}"+redacted+"${3}")
 	}
 	// A lone strong-password-like word: long, no spaces, mixing at least
 	// three of lower case, upper case, digits and symbols. The words are
@@ -349,8 +339,6 @@ func spaceAfter(s string, i int) bool {
 	return unicode.IsSpace(r)
 }
 
-// longestDigitRun is the length of the longest run of ASCII digits (what
-// \d matches) in s.
 // countDigits counts the ASCII digits of s.
 func countDigits(s string) int {
 	n := 0
@@ -362,13 +350,15 @@ func countDigits(s string) int {
 	return n
 }
 
-// spacedCode reports whether x, digits in pieces, holds four to eight
-// digits: a one-time code's length, not a phone or an order number's.
-func spacedCode(x string) bool {
+// codeLength reports whether x, digits perhaps in pieces, holds four to
+// eight digits: a one-time code's length, not a phone or an order number's.
+func codeLength(x string) bool {
 	n := countDigits(x)
 	return n >= 4 && n <= 8
 }
 
+// longestDigitRun is the length of the longest run of ASCII digits (what
+// \d matches) in s.
 func longestDigitRun(s string) int {
 	best, run := 0, 0
 	for i := 0; i < len(s); i++ {
